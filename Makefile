@@ -1,0 +1,53 @@
+# Two commands: `make run` sets everything up and serves the app; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+REPORTS_DIR ?= ../shared/reports
+FIXTURES := regions standards documents inspections recommendations
+
+.PHONY: run test install setup fixtures lint format check vendor clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+# Migrate and load the published data; loading again updates rows in place.
+setup: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py loaddata $(FIXTURES)
+
+run: setup
+	@echo "Serving Inspection Findings at http://127.0.0.1:$(PORT)/"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+# Rebuild fixtures/ from the report texts.
+fixtures: install
+	$(PY) manage.py build_fixtures $(REPORTS_DIR)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+check: install
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
+	DJANGO_ALLOWED_HOSTS=example.org DATABASE_URL=sqlite:///:memory: \
+	$(PY) manage.py check --deploy --fail-level WARNING
+
+# Re-vendor GOV.UK Frontend and plotly.js into static/ (needs npm; commit the result).
+vendor: install
+	bash scripts/vendor_assets.sh
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,11 @@
+"""Build the project's fixtures from the published report texts.
+
+`build(reports_dir)` parses every document listed in `sources.toml`, checks the
+documents against each other, and returns Django fixture records. The parsers
+in :mod:`inspections.parsing` do the reading; this package maps what they read
+onto the models and records where sources disagree.
+"""
+
+from .build import BuildError, build, write_fixtures
+
+__all__ = ["BuildError", "build", "write_fixtures"]

@@ -1,0 +1,2 @@
+class BuildError(Exception):
+    """The sources cannot be turned into fixtures; the message says where and why."""

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+app_name = "inspections"
+
+urlpatterns = [
+    path("", views.InspectionListView.as_view(), name="inspection_list"),
+    path(
+        "inspections/<slug:slug>/", views.InspectionDetailView.as_view(), name="inspection_detail"
+    ),
+]

@@ -1,0 +1,59 @@
+from django.contrib import admin
+
+from .models import Body, Borough, CommissionedService, District, Region, Site
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "region"]
+    list_filter = ["region"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Borough)
+class BoroughAdmin(admin.ModelAdmin):
+    list_display = ["name", "region"]
+    list_filter = ["region"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+class SiteInline(admin.TabularInline):
+    model = Site
+    extra = 0
+    autocomplete_fields = ["borough"]
+    raw_id_fields = ["source_document"]
+
+
+class CommissionedServiceInline(admin.TabularInline):
+    model = CommissionedService
+    extra = 0
+    raw_id_fields = ["source_document"]
+
+
+@admin.register(Body)
+class BodyAdmin(admin.ModelAdmin):
+    list_display = ["name", "short_name", "kind", "region", "district"]
+    list_filter = ["kind", "region", "district"]
+    list_select_related = ["region", "district"]
+    search_fields = ["name", "short_name", "abbreviation"]
+    prepopulated_fields = {"slug": ["name"]}
+    filter_horizontal = ["boroughs"]
+    inlines = [SiteInline, CommissionedServiceInline]
+
+
+@admin.register(CommissionedService)
+class CommissionedServiceAdmin(admin.ModelAdmin):
+    list_display = ["need", "provider", "status", "is_active", "body"]
+    list_filter = ["is_active", "body"]
+    list_select_related = ["body"]
+    search_fields = ["need", "provider"]
+    ordering = ["body__name", "position"]

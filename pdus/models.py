@@ -1,0 +1,142 @@
+"""Regions, probation districts, boroughs and the bodies that are inspected or addressed."""
+
+from django.db import models
+from django.urls import reverse
+
+
+class Region(models.Model):
+    """A Probation Service region, e.g. London (12 in England and Wales)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class District(models.Model):
+    """A probation district within a region, e.g. South and South East London."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="districts")
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["region__name", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Borough(models.Model):
+    """A local authority area that a PDU covers."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="boroughs")
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class BodyQuerySet(models.QuerySet):
+    def pdus(self):
+        return self.filter(kind=Body.Kind.PDU)
+
+    def in_region(self, region):
+        return self.filter(region=region)
+
+
+class Body(models.Model):
+    """An organisation that is inspected or to which recommendations are addressed.
+
+    PDUs, a region as a whole, providers such as a Community Rehabilitation
+    Company, an NPS division and HMPPS itself are all bodies; `kind` tells them apart.
+    """
+
+    class Kind(models.TextChoices):
+        PDU = "pdu", "Probation Delivery Unit"
+        REGION = "region", "Probation region"
+        PROVIDER = "provider", "Provider"
+        NPS_DIVISION = "nps_division", "NPS division"
+        NATIONAL = "national", "National agency"
+
+    name = models.CharField(max_length=200, unique=True, help_text="Full name, e.g. Lambeth PDU.")
+    short_name = models.CharField(max_length=100, help_text="Name in tables, e.g. Lambeth.")
+    abbreviation = models.CharField(max_length=20, blank=True, help_text="e.g. HFKCW, BDH.")
+    slug = models.SlugField(unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, related_name="bodies", null=True, blank=True
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="bodies", null=True, blank=True
+    )
+    boroughs = models.ManyToManyField(Borough, related_name="bodies", blank=True)
+    has_court = models.BooleanField(
+        null=True, blank=True, help_text="Whether a court sits in the PDU; unknown if blank."
+    )
+
+    objects = BodyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind", "name"]
+        verbose_name_plural = "bodies"
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("inspections:body_detail", args=[self.slug])
+
+
+class Site(models.Model):
+    """An office from which a PDU delivers its work, as its own profile lists them."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="sites")
+    name = models.CharField(max_length=100)
+    borough = models.ForeignKey(
+        Borough, on_delete=models.PROTECT, related_name="sites", null=True, blank=True
+    )
+    source_document = models.ForeignKey(
+        "inspections.SourceDocument", on_delete=models.PROTECT, related_name="sites"
+    )
+    source_section = models.CharField(max_length=200)
+    source_line = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["body__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name"], name="unique_site_per_body")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.body.short_name})"
+
+
+class CommissionedService(models.Model):
+    """A commissioned rehabilitative service available to a PDU, by need, with its provider."""
+
+    body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="commissioned_services")
+    need = models.CharField(max_length=200, help_text="Criminogenic need or specialist support.")
+    provider = models.CharField(max_length=200)
+    status = models.CharField(max_length=200, help_text="As published, e.g. Yes.")
+    is_active = models.BooleanField()
+    position = models.PositiveIntegerField()
+    source_document = models.ForeignKey(
+        "inspections.SourceDocument", on_delete=models.PROTECT, related_name="commissioned_services"
+    )
+    source_section = models.CharField(max_length=200)
+    source_line = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["body__name", "position"]
+
+    def __str__(self):
+        return f"{self.need}: {self.provider}"

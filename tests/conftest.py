@@ -1,0 +1,25 @@
+import os
+from pathlib import Path
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
+# to run in such a thread unless told it is safe, as it is in these tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+REPORTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "reports"
+PUBLISHED_FIXTURES = ["pdus", "ratings", "inspections", "recommendations"]
+
+
+@pytest.fixture(scope="session")
+def reports_dir():
+    if not (REPORTS_DIR / "INDEX.md").is_file():
+        pytest.skip(f"the report texts are not beside the checkout ({REPORTS_DIR})")
+    return REPORTS_DIR
+
+
+@pytest.fixture
+def published_data(db):
+    """The committed fixtures, loaded as `make run` loads them."""
+    call_command("loaddata", *PUBLISHED_FIXTURES, verbosity=0)
