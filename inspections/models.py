@@ -72,7 +72,7 @@ class InspectionQuerySet(models.QuerySet):
 class Inspection(models.Model):
     """One inspection of one body under one programme, as published."""
 
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
     title = models.CharField(max_length=300)
     body = models.ForeignKey("pdus.Body", on_delete=models.PROTECT, related_name="inspections")
     programme = models.ForeignKey(
@@ -128,7 +128,7 @@ class Section(models.Model):
     """A heading that findings sit under: a standard, or a section such as Resettlement work."""
 
     name = models.CharField(max_length=200, unique=True)
-    slug = models.SlugField(unique=True)
+    slug = models.SlugField(max_length=200, unique=True)
     standard = models.ForeignKey(
         "ratings.Standard",
         on_delete=models.PROTECT,

@@ -50,6 +50,15 @@ class BodyAdmin(admin.ModelAdmin):
     inlines = [SiteInline, CommissionedServiceInline]
 
 
+@admin.register(Site)
+class SiteAdmin(admin.ModelAdmin):
+    list_display = ["name", "borough", "body"]
+    list_filter = ["body", "borough"]
+    list_select_related = ["body", "borough"]
+    search_fields = ["name", "body__name"]
+    ordering = ["body__name", "name"]
+
+
 @admin.register(CommissionedService)
 class CommissionedServiceAdmin(admin.ModelAdmin):
     list_display = ["need", "provider", "status", "is_active", "body"]

@@ -44,7 +44,7 @@ class Standard(models.Model):
 
     programme = models.ForeignKey(Programme, on_delete=models.PROTECT, related_name="standards")
     code = models.CharField(max_length=10, blank=True, help_text="e.g. 2.2; blank for domains.")
-    slug = models.SlugField()
+    slug = models.SlugField(max_length=100)
     name = models.CharField(max_length=150)
     domain = models.CharField(max_length=150, blank=True, help_text="e.g. Organisational delivery.")
     statement = models.TextField(blank=True, help_text="The standard as HMIP words it.")

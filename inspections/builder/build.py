@@ -74,6 +74,13 @@ class Document:
     def filename(self) -> str:
         return self.entry["filename"]
 
+    @property
+    def label(self) -> str:
+        """How a note names the document: 'The regional letter' or the report's title."""
+        if self.entry["kind"] == "regional_letter":
+            return "The regional letter"
+        return self.entry.get("title") or self.parsed.title
+
 
 @dataclass
 class Builder:
@@ -286,9 +293,8 @@ class Builder:
             if parsed.code and parsed.code != canonical:
                 self.note(
                     "numbering",
-                    f"{document.entry.get('title') or document.filename} numbers "
-                    f"{parsed.name} as {parsed.code}; the PDU programme's standard is "
-                    f"{canonical} {parsed.name}.",
+                    f"{document.label} numbers {parsed.name} as {parsed.code}; the PDU "
+                    f"programme's standard is {canonical} {parsed.name}.",
                     document,
                     inspection=inspection,
                     section=parsed.ref.section,

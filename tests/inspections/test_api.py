@@ -1,0 +1,158 @@
+"""The read-only JSON API: its documented shape, its errors and its query budget."""
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import generate_dataset
+
+LIST_URL = "/api/inspections/"
+
+
+def detail(client, slug):
+    response = client.get(f"/api/inspections/{slug}/")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_list_has_the_documented_fields(client, published_data):
+    data = client.get(LIST_URL).json()
+    assert set(data) == {"count", "next", "results"}
+    assert data["count"] == len(data["results"]) == 9
+    assert data["next"] is None
+    lambeth = next(r for r in data["results"] if r["slug"] == "lambeth-pdu-2022")
+    assert lambeth["body"] == {"name": "Lambeth PDU", "kind": "pdu", "region": "London"}
+    assert lambeth["programme"] == "PDU inspection programme"
+    assert lambeth["fieldwork_start"] == "2022-08-15"
+    assert lambeth["published"] == "2022-10-01"
+    assert (lambeth["score"], lambeth["max_score"]) == (3, 24)
+    assert lambeth["overall_rating"] == "Inadequate"
+    assert lambeth["url"] == "http://testserver/api/inspections/lambeth-pdu-2022/"
+
+
+def test_list_gives_null_overall_rating_where_the_programme_has_none(client, published_data):
+    results = client.get(LIST_URL).json()["results"]
+    crc = next(r for r in results if r["slug"] == "london-crc-2018")
+    assert crc["programme"] == "Quality & Impact"
+    assert crc["overall_rating"] is None
+    assert crc["score"] is None
+
+
+def test_detail_lists_ratings_with_overrides(client, published_data):
+    data = detail(client, "lewisham-and-bromley-pdu-2022")
+    ratings = {r["standard"]: r for r in data["ratings"]}
+    assert ratings["1.1"]["rating"] == "Requires improvement"
+    assert "override the guidance" in ratings["1.1"]["override_reason"]
+    assert ratings["2.2"] == {
+        "standard": "2.2",
+        "name": "Assessment",
+        "rating": "Inadequate",
+        "published_code": "2.2",
+        "judgement": None,
+        "override_reason": None,
+    }
+
+
+def test_detail_key_questions_are_numbers(client, published_data):
+    data = detail(client, "lambeth-pdu-2022")
+    safety = next(
+        k
+        for k in data["key_questions"]
+        if k["text"] == "Does assessment focus sufficiently on keeping other people safe?"
+    )
+    assert safety == {
+        "standard": "2.2",
+        "text": "Does assessment focus sufficiently on keeping other people safe?",
+        "percent_yes": 12.0,
+    }
+
+
+def test_detail_recommendations_carry_addressee_kinds(client, published_data):
+    recommendations = detail(client, "lambeth-pdu-2022")["recommendations"]
+    assert [r["number"] for r in recommendations] == list(range(1, 13))
+    assert {r["addressee_kind"] for r in recommendations} == {"pdu", "region", "hmpps"}
+    assert recommendations[10]["text"] == (
+        "consider incentives to improve recruitment and retention of staff"
+    )
+    assert recommendations[10]["addressee"] == "HM Prison and Probation Service"
+
+
+def test_detail_findings_have_standard_section_and_kind(client, published_data):
+    findings = detail(client, "lambeth-pdu-2022")["findings"]
+    assert {f["kind"] for f in findings} <= {"strength", "improvement", "other"}
+    resettlement = [f for f in findings if f["section"] == "Resettlement work"]
+    assert resettlement and all(f["standard"] is None for f in resettlement)
+    leadership = [f for f in findings if f["standard"] == "1.1"]
+    assert leadership[0]["kind"] == "strength"
+    assert leadership[0]["source"]["document"] == "000_dc3a9006563f0344.txt"
+
+
+def test_detail_context_figures_and_notes(client, published_data):
+    data = detail(client, "lambeth-pdu-2022")
+    caseload = next(
+        f for f in data["context_figures"] if f["label"] == "People on probation managed"
+    )
+    assert caseload["value"] == 1089
+    assert caseload["as_at"] == "2022-05-01"
+    assert any("2.1" in n["description"] for n in data["data_quality_notes"])
+
+
+def test_unknown_slug_is_a_json_404(client, published_data):
+    response = client.get("/api/inspections/no-such-inspection/")
+    assert response.status_code == 404
+    assert response.json() == {
+        "detail": "No published inspection has the slug 'no-such-inspection'."
+    }
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "-1", "1.5", "%00"])
+def test_malformed_page_is_a_400(client, published_data, page):
+    response = client.get(LIST_URL, {"page": page})
+    assert response.status_code == 400
+    assert "page" in response.json()["detail"]
+
+
+def test_page_beyond_the_end_is_a_404(client, published_data):
+    response = client.get(LIST_URL, {"page": "99"})
+    assert response.status_code == 404
+
+
+def test_writes_are_refused(client, published_data):
+    assert client.post(LIST_URL).status_code == 405
+
+
+def test_drafts_are_invisible(client, published_data):
+    from inspections.models import Inspection
+
+    Inspection.objects.filter(slug="lambeth-pdu-2022").update(is_published=False)
+    assert client.get("/api/inspections/lambeth-pdu-2022/").status_code == 404
+    slugs = [r["slug"] for r in client.get(LIST_URL).json()["results"]]
+    assert "lambeth-pdu-2022" not in slugs
+
+
+def test_list_pages_with_next_links(client, db, settings):
+    settings.API_PAGE_SIZE = 5
+    generate_dataset(inspections=12, records_each=1)
+    first = client.get(LIST_URL).json()
+    assert first["count"] == 12
+    assert first["next"] == "http://testserver/api/inspections/?page=2"
+    last = client.get(LIST_URL, {"page": 3}).json()
+    assert len(last["results"]) == 2 and last["next"] is None
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_list_query_count_does_not_grow(client, db, django_assert_num_queries, size):
+    generate_dataset(inspections=5 * size, records_each=size)
+    with django_assert_num_queries(2):  # count, then the page with its joins
+        assert client.get(LIST_URL).status_code == 200
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_detail_query_count_does_not_grow(client, db, django_assert_num_queries, size):
+    inspection = generate_dataset(inspections=2, records_each=10 * size)[0]
+    with django_assert_num_queries(7):  # inspection, then one query per kind of record
+        data = detail(client, inspection.slug)
+    assert len(data["findings"]) == 10 * size
+
+
+def test_api_urls_reverse():
+    assert reverse("api:inspection_list") == LIST_URL
