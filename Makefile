@@ -26,6 +26,7 @@ run: setup
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install
+	bash scripts/ensure_chromium.sh
 	$(PY) -m pytest
 
 # Rebuild fixtures/ from the report texts.

@@ -64,8 +64,10 @@ class InspectionQuerySet(models.QuerySet):
 
     def for_listing(self):
         """One query for a list of inspections with their body, region and programme."""
+        # Newest first; an inspection with no published fieldwork date goes last on
+        # every database (PostgreSQL would otherwise put NULLs first).
         return self.select_related("body__region", "programme", "source_document").order_by(
-            "-fieldwork_start", "body__name"
+            models.F("fieldwork_start").desc(nulls_last=True), "body__name"
         )
 
 

@@ -1,7 +1,12 @@
+import os
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
+# to run in such a thread unless told it is safe, as it is in these tests.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "reports"
 PUBLISHED_FIXTURES = ["pdus", "ratings", "inspections", "recommendations"]
