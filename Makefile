@@ -4,7 +4,6 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 REPORTS_DIR ?= ../shared/reports
-FIXTURES := regions standards documents inspections recommendations
 
 .PHONY: run test install setup fixtures lint format check vendor clean
 
@@ -16,10 +15,10 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 install: $(VENV)/.installed
 
-# Migrate and load the published data; loading again updates rows in place.
+# Migrate and load the published data into a new database; an existing one is kept.
 setup: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py loaddata $(FIXTURES)
+	$(PY) manage.py load_published_data
 
 run: setup
 	@echo "Serving Inspection Findings at http://127.0.0.1:$(PORT)/"
@@ -42,7 +41,7 @@ format: install
 	$(VENV)/bin/ruff format .
 
 check: install
-	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-only-$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM$$RANDOM \
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=example.org DATABASE_URL=sqlite:///:memory: \
 	$(PY) manage.py check --deploy --fail-level WARNING
 

@@ -9,7 +9,6 @@ from django.core.management import call_command
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "reports"
-PUBLISHED_FIXTURES = ["pdus", "ratings", "inspections", "recommendations"]
 
 
 @pytest.fixture(scope="session")
@@ -21,5 +20,5 @@ def reports_dir():
 
 @pytest.fixture
 def published_data(db):
-    """The committed fixtures, loaded as `make run` loads them."""
-    call_command("loaddata", *PUBLISHED_FIXTURES, verbosity=0)
+    """The committed fixtures, loaded as `make run` loads them into a new database."""
+    call_command("load_published_data", verbosity=0)
