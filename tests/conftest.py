@@ -22,3 +22,13 @@ def reports_dir():
 def published_data(db):
     """The committed fixtures, loaded as `make run` loads them into a new database."""
     call_command("load_published_data", verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    # Persistent connections from the live server's thread would outlive the tests
+    # and stop PostgreSQL dropping the test database.
+    from django.conf import settings
+
+    for database in settings.DATABASES.values():
+        database["CONN_MAX_AGE"] = 0
