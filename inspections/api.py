@@ -148,9 +148,11 @@ def inspection_summary(request, inspection: Inspection) -> dict:
         },
         "programme": inspection.programme.name,
         "fieldwork_start": iso(inspection.fieldwork_start),
-        "fieldwork_start_precision": inspection.fieldwork_start_precision,
+        "fieldwork_start_precision": precision(
+            inspection.fieldwork_start, inspection.fieldwork_start_precision
+        ),
         "published": iso(inspection.published),
-        "published_precision": inspection.published_precision,
+        "published_precision": precision(inspection.published, inspection.published_precision),
         "score": inspection.score,
         "max_score": inspection.max_score,
         "overall_rating": inspection.get_overall_rating_display() or None,
@@ -160,6 +162,11 @@ def inspection_summary(request, inspection: Inspection) -> dict:
 
 def iso(value):
     return value.isoformat() if value else None
+
+
+def precision(value, precision_of_value):
+    """How much of a date the source gave; nothing to say where it gave no date."""
+    return precision_of_value if value else None
 
 
 def source(record) -> dict:

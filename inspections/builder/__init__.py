@@ -6,6 +6,6 @@ in :mod:`inspections.parsing` do the reading; this package maps what they read
 onto the models and records where sources disagree.
 """
 
-from .build import BuildError, build, write_fixtures
+from .build import BuildError, build
 
-__all__ = ["BuildError", "build", "write_fixtures"]
+__all__ = ["BuildError", "build"]

@@ -19,9 +19,6 @@ from inspections.parsing.quality_impact import parse_quality_impact_report
 from inspections.parsing.regional_letter import parse_regional_letter
 from inspections.parsing.select_committee import parse_pdu_profile
 from inspections.parsing.types import (
-    IMPROVEMENT,
-    OTHER,
-    STRENGTH,
     ParsedFinding,
     ParsedRating,
     ParsedRecommendation,
@@ -40,9 +37,6 @@ RATING_VALUES = {
     "Inadequate": "inadequate",
     "Not inspected": "not_inspected",
 }
-RATING_LABELS = {value: label for label, value in RATING_VALUES.items()}
-
-FINDING_KINDS = {STRENGTH: "strength", IMPROVEMENT: "improvement", OTHER: "other"}
 
 
 def normalise_name(name: str) -> str:
@@ -88,7 +82,6 @@ class Builder:
     sources: dict
     out: FixtureSet = field(default_factory=FixtureSet)
     bodies: dict[str, int] = field(default_factory=dict)  # slug -> pk
-    body_kinds: dict[str, str] = field(default_factory=dict)  # slug -> kind
     aliases: dict[str, str] = field(default_factory=dict)  # normalised alias -> slug
     programmes: dict[str, int] = field(default_factory=dict)
     standards: dict[tuple[str, str], int] = field(default_factory=dict)  # (programme, key) -> pk
@@ -134,7 +127,6 @@ class Builder:
                 district=districts.get(body.get("district")),
                 boroughs=[boroughs[b] for b in body.get("boroughs", [])],
             )
-            self.body_kinds[body["slug"]] = body["kind"]
             for alias in [body["name"], *body.get("aliases", [])]:
                 key = normalise_name(alias)
                 if self.aliases.get(key, body["slug"]) != body["slug"]:
@@ -314,7 +306,7 @@ class Builder:
             "inspections.finding",
             inspection=inspection,
             section=section,
-            kind=FINDING_KINDS[finding.kind],
+            kind=finding.kind,
             text=finding.text,
             position=position,
             source_document=document.pk,
@@ -402,7 +394,3 @@ def build(reports_dir: Path) -> FixtureSet:
     builder.add_documents()
     documents.add_all(builder)
     return builder.out
-
-
-def write_fixtures(fixtures: FixtureSet, directory: Path) -> list[Path]:
-    return fixtures.write(Path(directory))

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections import Counter
 from datetime import date
 
+from inspections.parsing.dates import MONTH_YEAR, first_of_month
 from inspections.parsing.types import OTHER, ParsedFinding, ParsedRecommendation, SourceRef
 
 from .build import RATING_VALUES, Builder, Document, date_spec, normalise_name
 from .errors import BuildError
 from .text import parse_number
-
-MONTHS = list(calendar.month_name)[1:]
-MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)})\s+(\d{{4}})\b")
 
 
 def add_all(b: Builder):
@@ -35,7 +32,7 @@ def add_all(b: Builder):
 
 def first_month_year(text: str | None) -> date | None:
     match = MONTH_YEAR.search(text or "")
-    return date(int(match[2]), MONTHS.index(match[1]) + 1, 1) if match else None
+    return first_of_month(match) if match else None
 
 
 # --- PDU reports -------------------------------------------------------------------

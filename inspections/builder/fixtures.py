@@ -31,11 +31,6 @@ class FixtureSet:
         )
         return pk
 
-    def update(self, model_label: str, pk: int, **fields):
-        self._records[model_label][pk - 1]["fields"].update(
-            {k: _plain(v) for k, v in fields.items()}
-        )
-
     def records(self, model_label: str) -> list[dict]:
         return self._records[model_label]
 

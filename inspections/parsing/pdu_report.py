@@ -65,6 +65,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from .dates import MONTH, month_number
 from .types import (
     IMPROVEMENT,
     OTHER,
@@ -132,22 +133,6 @@ _FINDING_SECTIONS = {
     "victim work",
     "serious further offences",
 }
-_MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-_MONTHS = {name.lower(): number for number, name in enumerate(_MONTH_NAMES, start=1)}
-_MONTH = "(" + "|".join(_MONTH_NAMES) + ")"
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT_DIGITS = str.maketrans(_SUPERSCRIPTS, "0123456789")
@@ -958,9 +943,9 @@ def _read_title(raw: list[str], problems: list[str]) -> str:
 
 
 def _published(raw: list[str], problems: list[str]) -> date | None:
-    m = re.search(rf"HM Inspectorate of Probation,\s*{_MONTH}\s+(\d{{4}})", "\n".join(raw))
+    m = re.search(rf"HM Inspectorate of Probation,\s*{MONTH}\s+(\d{{4}})", "\n".join(raw))
     if m:
-        return date(int(m.group(2)), _MONTHS[m.group(1).lower()], 1)
+        return date(int(m.group(2)), month_number(m.group(1)), 1)
     problems.append(
         "No publication date: expected 'HM Inspectorate of Probation, <Month> <Year>' on the cover."
     )
@@ -981,11 +966,11 @@ def _lead_inspector(flat: str, problems: list[str]) -> str | None:
 
 def _fieldwork_start(flat: str, problems: list[str]) -> date | None:
     m = re.search(
-        rf"\bweek (?:beginning|commencing)\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH}\s+(\d{{4}})",
+        rf"\bweek (?:beginning|commencing)\s+(\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH}\s+(\d{{4}})",
         flat,
     )
     if m:
-        return date(int(m.group(3)), _MONTHS[m.group(2).lower()], int(m.group(1)))
+        return date(int(m.group(3)), month_number(m.group(2)), int(m.group(1)))
     problems.append("No fieldwork date: expected 'week beginning <day> <Month> <Year>'.")
     return None
 

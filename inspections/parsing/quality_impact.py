@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from inspections.parsing.dates import MONTH_YEAR, first_of_month
 from inspections.parsing.types import (
     IMPROVEMENT,
     OTHER,
@@ -44,21 +45,6 @@ from inspections.parsing.types import (
     ParseError,
     SourceRef,
 )
-
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 
 
 @dataclass
@@ -223,7 +209,6 @@ def _without_number(heading: str) -> str:
 
 _TITLE = re.compile(r"^Quality (?:&|and) Impact inspection\b", re.IGNORECASE)
 _TITLE_STOP = re.compile(r"^(?:An inspection by|This inspection|#)", re.IGNORECASE)
-_MONTH_YEAR = re.compile(rf"\b({'|'.join(MONTHS)}) (\d{{4}})\b")
 _BODY = re.compile(r"probation work (?:by|of|in) (?:the )?(?P<body>.+)$", re.IGNORECASE)
 _LEAD = re.compile(
     r"inspection was led by (?:HM Inspector |HMI |Inspector )?(?P<name>[A-Z][^,.(]*?)"
@@ -260,7 +245,7 @@ def _title_from(lines: list[str], start: int) -> str:
     parts = [_clean(lines[start])]
     for raw in lines[start + 1 : start + 6]:
         text = _clean(raw)
-        if _RULE.match(raw) or _TITLE_STOP.match(raw.strip()) or _MONTH_YEAR.fullmatch(text):
+        if _RULE.match(raw) or _TITLE_STOP.match(raw.strip()) or MONTH_YEAR.fullmatch(text):
             break
         if text:
             parts.append(text)
@@ -271,9 +256,9 @@ def _cover_month(lines: list[str]) -> date | None:
     for raw in lines:
         if raw.lstrip().startswith("#"):
             return None
-        match = _MONTH_YEAR.fullmatch(_clean(raw))
+        match = MONTH_YEAR.fullmatch(_clean(raw))
         if match:
-            return date(int(match.group(2)), MONTHS.index(match.group(1)) + 1, 1)
+            return first_of_month(match)
     return None
 
 

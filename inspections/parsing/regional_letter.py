@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from .dates import MONTH, MONTH_YEAR, first_of_month
 from .types import (
     IMPROVEMENT,
     OTHER,
@@ -78,14 +79,7 @@ _BULLET = re.compile(r"^[-•●▪◦*]\s+")
 # A paragraph ends at terminal punctuation, possibly followed by closing quotes or brackets.
 _TERMINATED = re.compile(r"[.!?:;][\"'’”)\]]*$")
 
-_DATE = re.compile(
-    r"^(\d{1,2})(?:st|nd|rd|th)?\s+(January|February|March|April|May|June|July|August"
-    r"|September|October|November|December)\s+(\d{4})$"
-)
-_MONTH_YEAR = re.compile(
-    r"(January|February|March|April|May|June|July|August|September|October|November"
-    r"|December)\s+(\d{4})"
-)
+_DATE = re.compile(rf"^(\d{{1,2}})(?:st|nd|rd|th)?\s+{MONTH}\s+(\d{{4}})$")
 _SALUTATION = re.compile(r"^Dear\s+\S")
 _SIGN_OFF = re.compile(r"^Yours\s+(?:sincerely|faithfully)\b", re.IGNORECASE)
 _ANNEX_ONE = re.compile(r"^Annexe?\s+(?:one|1)\b", re.IGNORECASE)
@@ -516,9 +510,8 @@ class _AnnexTwoReader:
             self.awaiting = None
 
     def _fieldwork(self, number: int, value: str) -> None:
-        if match := _MONTH_YEAR.search(value):
-            month = datetime.strptime(match[1], "%B").month
-            self.pdus[-1].fieldwork_start = date(int(match[2]), month, 1)
+        if match := MONTH_YEAR.search(value):
+            self.pdus[-1].fieldwork_start = first_of_month(match)
         else:
             self._problem(number, f"unreadable fieldwork month {value!r}")
 
