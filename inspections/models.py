@@ -25,6 +25,21 @@ def format_date(value, precision: str) -> str:
     return f"{value.day} {value:%B %Y}"
 
 
+class SourcedRecord(models.Model):
+    """A record taken from a document, with where it stands there, so it can be cited."""
+
+    source_document = models.ForeignKey(
+        "inspections.SourceDocument",
+        on_delete=models.PROTECT,
+        related_name="%(app_label)s_%(class)s_records",
+    )
+    source_section = models.CharField(max_length=200, help_text="Heading as published.")
+    source_line = models.PositiveIntegerField(help_text="Line of the text where it starts.")
+
+    class Meta:
+        abstract = True
+
+
 class SourceDocument(models.Model):
     """A published document that facts in the database are taken from."""
 
@@ -146,7 +161,7 @@ class Section(models.Model):
         return self.name
 
 
-class Finding(models.Model):
+class Finding(SourcedRecord):
     """A strength, area for improvement or other finding, quoted exactly."""
 
     class Kind(models.TextChoices):
@@ -159,11 +174,6 @@ class Finding(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.TextField()
     position = models.PositiveIntegerField(help_text="Order within the inspection's document.")
-    source_document = models.ForeignKey(
-        SourceDocument, on_delete=models.PROTECT, related_name="findings"
-    )
-    source_section = models.CharField(max_length=200, help_text="Heading as published.")
-    source_line = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["inspection", "position"]
@@ -175,7 +185,7 @@ class Finding(models.Model):
         return self.text[:80]
 
 
-class ContextFigure(models.Model):
+class ContextFigure(SourcedRecord):
     """A number (or status) a document gives about a body at a date."""
 
     class Category(models.TextChoices):
@@ -216,11 +226,6 @@ class ContextFigure(models.Model):
     as_at_precision = models.CharField(
         max_length=10, choices=DatePrecision.choices, default=DatePrecision.DAY
     )
-    source_document = models.ForeignKey(
-        SourceDocument, on_delete=models.PROTECT, related_name="context_figures"
-    )
-    source_section = models.CharField(max_length=200)
-    source_line = models.PositiveIntegerField()
     source_note = models.CharField(
         max_length=300, blank=True, help_text="The document's own attribution, e.g. a footnote."
     )

@@ -27,9 +27,7 @@ class InspectionDetailView(DetailView):
             key_question_scores=KeyQuestionScore.objects.filter(
                 inspection=inspection
             ).select_related("key_question__standard"),
-            findings=Finding.objects.filter(inspection=inspection).select_related(
-                "section", "source_document"
-            ),
+            findings=Finding.objects.filter(inspection=inspection).select_related("section"),
             recommendations=Recommendation.objects.filter(inspection=inspection).select_related(
                 "addressee"
             ),

@@ -3,6 +3,8 @@
 from django.db import models
 from django.urls import reverse
 
+from inspections.models import SourcedRecord
+
 
 class Region(models.Model):
     """A Probation Service region, e.g. London (12 in England and Wales)."""
@@ -96,7 +98,7 @@ class Body(models.Model):
         return reverse("inspections:body_detail", args=[self.slug])
 
 
-class Site(models.Model):
+class Site(SourcedRecord):
     """An office from which a PDU delivers its work, as its own profile lists them."""
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="sites")
@@ -104,11 +106,6 @@ class Site(models.Model):
     borough = models.ForeignKey(
         Borough, on_delete=models.PROTECT, related_name="sites", null=True, blank=True
     )
-    source_document = models.ForeignKey(
-        "inspections.SourceDocument", on_delete=models.PROTECT, related_name="sites"
-    )
-    source_section = models.CharField(max_length=200)
-    source_line = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["body__name", "name"]
@@ -120,7 +117,7 @@ class Site(models.Model):
         return f"{self.name} ({self.body.short_name})"
 
 
-class CommissionedService(models.Model):
+class CommissionedService(SourcedRecord):
     """A commissioned rehabilitative service available to a PDU, by need, with its provider."""
 
     body = models.ForeignKey(Body, on_delete=models.CASCADE, related_name="commissioned_services")
@@ -129,11 +126,6 @@ class CommissionedService(models.Model):
     status = models.CharField(max_length=200, help_text="As published, e.g. Yes.")
     is_active = models.BooleanField()
     position = models.PositiveIntegerField()
-    source_document = models.ForeignKey(
-        "inspections.SourceDocument", on_delete=models.PROTECT, related_name="commissioned_services"
-    )
-    source_section = models.CharField(max_length=200)
-    source_line = models.PositiveIntegerField()
 
     class Meta:
         ordering = ["body__name", "position"]

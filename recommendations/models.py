@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from inspections.models import SourcedRecord
 from pdus.models import Body
 
 
@@ -31,7 +32,7 @@ class RecommendationQuerySet(models.QuerySet):
         return self.filter(addressee__region=region)
 
 
-class Recommendation(models.Model):
+class Recommendation(SourcedRecord):
     """A numbered recommendation, as published, to one addressee.
 
     Tracking (response, owner, status and its history) hangs off this model in
@@ -52,11 +53,6 @@ class Recommendation(models.Model):
     )
     addressee_label = models.CharField(max_length=200, help_text="As published, before 'should'.")
     text = models.TextField()
-    source_document = models.ForeignKey(
-        "inspections.SourceDocument", on_delete=models.PROTECT, related_name="recommendations"
-    )
-    source_section = models.CharField(max_length=200)
-    source_line = models.PositiveIntegerField()
 
     objects = RecommendationQuerySet.as_manager()
 
