@@ -24,11 +24,21 @@ def published_data(db):
     call_command("load_published_data", verbosity=0)
 
 
-@pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings):
-    # Persistent connections from the live server's thread would outlive the tests
-    # and stop PostgreSQL dropping the test database.
-    from django.conf import settings
+@pytest.fixture(scope="session", autouse=True)
+def _end_stray_connections(django_db_setup, django_db_blocker):
+    """End connections other threads left open, so PostgreSQL can drop the test database.
 
-    for database in settings.DATABASES.values():
-        database["CONN_MAX_AGE"] = 0
+    A request thread of the browser tests' live server can outlive its test with an
+    idle connection; without this the run ends with a teardown warning and a stale
+    test database.
+    """
+    yield
+    with django_db_blocker.unblock():
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )

@@ -271,7 +271,7 @@ class Builder:
         for parsed in ratings:
             standard = self.standard("pdu", parsed.name, document.filename)
             canonical = self.standard_codes[standard]
-            self.fill_statement(standard, parsed.statement)
+            self.fill_statement(standard, parsed, document, inspection)
             self.out.add(
                 "ratings.standardrating",
                 inspection=inspection,
@@ -292,10 +292,25 @@ class Builder:
                     section=parsed.ref.section,
                 )
 
-    def fill_statement(self, standard: int, statement: str):
+    def fill_statement(
+        self, standard: int, parsed: ParsedRating, document: Document, inspection: int
+    ):
+        """The standard's statement is the first report's wording; other wordings are noted."""
         record = self.out.records("ratings.standard")[standard - 1]["fields"]
-        if statement and not record["statement"]:
-            record["statement"] = statement
+        if not parsed.statement:
+            return
+        if not record["statement"]:
+            record["statement"] = parsed.statement
+        elif record["statement"] != parsed.statement:
+            self.note(
+                "wording",
+                f"{document.label} words standard {record['code']} as {parsed.statement!r}; "
+                f"an earlier report words it {record['statement']!r}, which is kept as the "
+                "standard's statement.",
+                document,
+                inspection=inspection,
+                section=parsed.ref.section,
+            )
 
     def add_finding(
         self, inspection: int, document: Document, finding: ParsedFinding, section: int
