@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django_tables2",
+    "django_filters",
     "pdus",
     "ratings",
     "inspections",

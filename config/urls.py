@@ -4,5 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("inspections.api_urls")),
+    path("", include("pdus.urls")),
+    path("", include("ratings.urls")),
     path("", include("inspections.urls")),
 ]

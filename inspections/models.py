@@ -77,6 +77,9 @@ class InspectionQuerySet(models.QuerySet):
         """Inspections the public may see; drafts stay hidden until published."""
         return self.filter(is_published=True)
 
+    def of_pdus(self):
+        return self.filter(body__kind="pdu")
+
     def for_listing(self):
         """One query for a list of inspections with their body, region and programme."""
         # Newest first; an inspection with no published fieldwork date goes last on
@@ -183,6 +186,9 @@ class Finding(SourcedRecord):
 
     def __str__(self):
         return self.text[:80]
+
+    def get_absolute_url(self):
+        return reverse("inspections:finding_detail", args=[self.pk])
 
 
 class ContextFigure(SourcedRecord):

@@ -1,24 +1,39 @@
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from inspections.navigation import BreadcrumbsMixin, region_crumbs
 from ratings.models import KeyQuestionScore, StandardRating
 from recommendations.models import Recommendation
 
 from .models import ContextFigure, DataQualityNote, Finding, Inspection
 
 
-class InspectionListView(ListView):
-    """Every published inspection: the proof that the data is there."""
+def body_crumbs(body) -> list[tuple[str, str]]:
+    crumbs = region_crumbs(body.region)
+    if body.kind == "pdu":
+        crumbs.append((body.short_name, reverse("pdus:pdu_detail", args=[body.slug])))
+    return crumbs
+
+
+class InspectionListView(BreadcrumbsMixin, ListView):
+    """Every published inspection, of every programme."""
 
     queryset = Inspection.objects.published().for_listing()
     context_object_name = "inspections"
 
+    def get_breadcrumbs(self):
+        return [("Overview", reverse("pdus:overview")), ("Inspections", None)]
 
-class InspectionDetailView(DetailView):
+
+class InspectionDetailView(BreadcrumbsMixin, DetailView):
     """One inspection with its ratings, key questions, findings and recommendations."""
 
     queryset = Inspection.objects.published().select_related(
         "body__region", "body__district", "programme", "source_document"
     )
+
+    def get_breadcrumbs(self):
+        return [*body_crumbs(self.object.body), (self.object.title, None)]
 
     def get_context_data(self, **kwargs):
         inspection = self.object
@@ -39,3 +54,22 @@ class InspectionDetailView(DetailView):
             ),
             **kwargs,
         )
+
+
+class FindingDetailView(BreadcrumbsMixin, DetailView):
+    """One finding, quoted exactly, with everything needed to cite it."""
+
+    queryset = Finding.objects.filter(inspection__is_published=True).select_related(
+        "inspection__body__region",
+        "inspection__programme",
+        "section__standard__programme",
+        "source_document",
+    )
+
+    def get_breadcrumbs(self):
+        finding = self.object
+        crumbs = body_crumbs(finding.inspection.body)
+        standard = finding.section.standard
+        if standard is not None:
+            crumbs.append((str(standard), standard.get_absolute_url()))
+        return [*crumbs, ("Finding", None)]

@@ -8,6 +8,7 @@ and the departure is recorded as an override on the rating.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from .models import Rating
@@ -78,3 +79,49 @@ def overall_rating(total: int) -> str:
         if total >= minimum:
             return rating
     raise AssertionError("unreachable: the lowest band starts at 0")
+
+
+BAND_DESCRIPTIONS = {
+    Rating.OUTSTANDING: "80% or more",
+    Rating.GOOD: "65% to 79%",
+    Rating.REQUIRES_IMPROVEMENT: "50% to 64%",
+    Rating.INADEQUATE: "below 50%",
+}
+
+
+@dataclass(frozen=True)
+class RatingExplanation:
+    """Why a case-supervision standard has its rating: the deciding key question and band."""
+
+    key_question: str
+    percent_yes: Decimal
+    band: str  # the rating the rule gives
+    band_description: str  # e.g. "below 50%"
+    published: str  # the rating as published
+    override_reason: str
+
+    @property
+    def follows_rule(self) -> bool:
+        return self.band == self.published
+
+
+def explain_rating(
+    scores: Iterable[tuple[str, Decimal]], published: str, override_reason: str = ""
+) -> RatingExplanation | None:
+    """The lowest of a standard's (key question, percentage) pairs, and what the rule makes of it.
+
+    None where no percentages were published (the regional annexes give ratings only).
+    """
+    scores = list(scores)
+    if not scores:
+        return None
+    text, lowest = min(scores, key=lambda pair: pair[1])
+    band = band_for_percentage(lowest)
+    return RatingExplanation(
+        key_question=text,
+        percent_yes=lowest,
+        band=band,
+        band_description=BAND_DESCRIPTIONS[band],
+        published=published,
+        override_reason=override_reason,
+    )

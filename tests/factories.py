@@ -180,3 +180,49 @@ def generate_dataset(inspections: int, records_each: int) -> list[Inspection]:
     for inspection in created:
         populate(inspection, standards, key_questions, section, records_each)
     return created
+
+
+def multiply_published_data(factor: int) -> None:
+    """Add `factor - 1` copies of every published PDU inspection, each of a new PDU.
+
+    The copies keep the real shape (ratings, key questions, findings, recommendations,
+    figures, notes) so pages show the same kinds of rows, just `factor` times as many.
+    """
+    originals = list(Inspection.objects.filter(body__kind=Body.Kind.PDU).select_related("body"))
+    for copy in range(1, factor):
+        for original in originals:
+            body = original.body
+            twin = Body.objects.create(
+                name=f"{body.name} copy {copy}",
+                short_name=f"{body.short_name} {copy}",
+                slug=f"{body.slug}-copy-{copy}",
+                kind=body.kind,
+                region=body.region,
+                district=body.district,
+            )
+            inspection = Inspection.objects.get(pk=original.pk)
+            inspection.pk = None
+            inspection.slug = f"{original.slug}-copy-{copy}"
+            inspection.body = twin
+            inspection.save()
+            for model in (
+                StandardRating,
+                KeyQuestionScore,
+                Finding,
+                ContextFigure,
+                DataQualityNote,
+            ):
+                rows = list(model.objects.filter(inspection=original))
+                for row in rows:
+                    row.pk = None
+                    row.inspection = inspection
+                    if model is ContextFigure:
+                        row.body = twin
+                model.objects.bulk_create(rows)
+            recommendations = list(Recommendation.objects.filter(inspection=original))
+            for row in recommendations:
+                row.pk = None
+                row.inspection = inspection
+                if row.addressee_id == body.pk:
+                    row.addressee = twin
+            Recommendation.objects.bulk_create(recommendations)

@@ -88,6 +88,7 @@ class Builder:
     standard_codes: dict[int, str] = field(default_factory=dict)  # pk -> canonical code
     key_questions: dict[tuple[int, int], int] = field(default_factory=dict)
     sections: dict[str, int] = field(default_factory=dict)
+    statement_sources: dict[int, Document] = field(default_factory=dict)  # standard pk -> doc
     documents: dict[str, Document] = field(default_factory=dict)
     inspections: dict[str, int] = field(default_factory=dict)  # slug -> pk
     finding_positions: dict[int, int] = field(default_factory=dict)
@@ -162,7 +163,7 @@ class Builder:
                 "ratings.standard",
                 programme=self.programmes[programme],
                 code=standard.get("code", ""),
-                slug=slugify(f"{standard.get('code', '')} {standard['name']}"),
+                slug=slugify(f"{standard.get('code', '').replace('.', '-')} {standard['name']}"),
                 name=standard["name"],
                 domain=standard.get("domain", ""),
                 statement="",
@@ -271,7 +272,9 @@ class Builder:
         for parsed in ratings:
             standard = self.standard("pdu", parsed.name, document.filename)
             canonical = self.standard_codes[standard]
-            self.fill_statement(standard, parsed, document, inspection)
+            self.fill_statement(
+                standard, parsed.statement, document, inspection, parsed.ref.section
+            )
             self.out.add(
                 "ratings.standardrating",
                 inspection=inspection,
@@ -293,23 +296,26 @@ class Builder:
                 )
 
     def fill_statement(
-        self, standard: int, parsed: ParsedRating, document: Document, inspection: int
+        self, standard: int, statement: str, document: Document, inspection: int, section: str
     ):
         """The standard's statement is the first report's wording; other wordings are noted."""
         record = self.out.records("ratings.standard")[standard - 1]["fields"]
-        if not parsed.statement:
+        if not statement:
             return
-        if not record["statement"]:
-            record["statement"] = parsed.statement
-        elif record["statement"] != parsed.statement:
+        if standard not in self.statement_sources:
+            record["statement"] = statement
+            self.statement_sources[standard] = document
+        elif record["statement"] != statement:
+            first = self.statement_sources[standard]
             self.note(
                 "wording",
-                f"{document.label} words standard {record['code']} as {parsed.statement!r}; "
-                f"an earlier report words it {record['statement']!r}, which is kept as the "
+                f"{document.label} words standard {record['code']} as {statement!r}; "
+                f"{first.label} words it {record['statement']!r}, which is kept as the "
                 "standard's statement.",
                 document,
                 inspection=inspection,
-                section=parsed.ref.section,
+                compared=first,
+                section=section,
             )
 
     def add_finding(

@@ -63,6 +63,11 @@ def add_pdu_report(b: Builder, doc: Document):
     )
     overrides = {o.code: o.reason for o in report.overrides}
     b.add_ratings(inspection, doc, report.ratings, overrides)
+    rated = {rating.code for rating in report.ratings}
+    for code, statement in report.statements.items():
+        if code not in rated:  # reported but not rated, such as 2.6 Outcomes
+            standard = b.standard("pdu", code, doc.filename)
+            b.fill_statement(standard, statement, doc, inspection, code)
     add_key_questions(b, inspection, doc, report.key_questions)
     for finding in report.findings:
         b.add_finding(inspection, doc, finding, finding_section(b, "pdu", finding))

@@ -232,6 +232,7 @@ def parse_pdu_report(text: str) -> ParsedPDUReport:
         key_questions=body.key_questions,
         findings=body.findings,
         recommendations=body.recommendations,
+        statements=dict(body.statements),
         problems=problems,
     )
 

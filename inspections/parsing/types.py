@@ -91,5 +91,7 @@ class ParsedPDUReport:
     key_questions: list[ParsedKeyQuestion] = field(default_factory=list)
     findings: list[ParsedFinding] = field(default_factory=list)
     recommendations: list[ParsedRecommendation] = field(default_factory=list)
+    # Each standard's statement by code, including standards that are reported but not rated.
+    statements: dict[str, str] = field(default_factory=dict)
     # What the parser looked for and could not read: shown to the admin, never guessed.
     problems: list[str] = field(default_factory=list)

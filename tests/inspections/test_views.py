@@ -6,8 +6,8 @@ from inspections.models import Inspection
 from tests.factories import generate_dataset
 
 
-def test_home_lists_every_published_inspection(client, published_data):
-    response = client.get("/")
+def test_inspection_list_shows_every_published_inspection(client, published_data):
+    response = client.get("/inspections/")
     assert response.status_code == 200
     for inspection in Inspection.objects.all():
         assert inspection.get_absolute_url() in response.content.decode()
@@ -45,14 +45,14 @@ def test_unknown_inspection_is_404(client, published_data):
 def test_draft_inspection_is_404(client, published_data):
     Inspection.objects.filter(slug="newham-2022").update(is_published=False)
     assert client.get("/inspections/newham-2022/").status_code == 404
-    assert "/inspections/newham-2022/" not in client.get("/").content.decode()
+    assert "/inspections/newham-2022/" not in client.get("/inspections/").content.decode()
 
 
 @pytest.mark.parametrize("size", [1, 10])
-def test_home_query_count_does_not_grow(client, db, django_assert_num_queries, size):
+def test_inspection_list_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     generate_dataset(inspections=5 * size, records_each=1)
     with django_assert_num_queries(1):
-        assert client.get("/").status_code == 200
+        assert client.get("/inspections/").status_code == 200
 
 
 @pytest.mark.parametrize("size", [1, 10])

@@ -124,3 +124,26 @@ def test_every_published_departure_from_guidance_is_an_override(published_data):
         "override_reason", flat=True
     ):
         assert "override the guidance in this instance" in reason
+
+
+def test_explain_rating_names_the_deciding_key_question():
+    explanation = rules.explain_rating(
+        [("Engaging?", Decimal("43")), ("Desistance?", Decimal("38")), ("Safety?", Decimal("12"))],
+        Rating.INADEQUATE,
+    )
+    assert explanation.key_question == "Safety?"
+    assert explanation.percent_yes == Decimal("12")
+    assert explanation.band == Rating.INADEQUATE
+    assert explanation.band_description == "below 50%"
+    assert explanation.follows_rule
+
+
+def test_explain_rating_shows_a_departure_from_the_rule():
+    explanation = rules.explain_rating([("Safety?", Decimal("70"))], Rating.INADEQUATE, "Because")
+    assert explanation.band == Rating.GOOD
+    assert not explanation.follows_rule
+    assert explanation.override_reason == "Because"
+
+
+def test_explain_rating_without_percentages_is_none():
+    assert rules.explain_rating([], Rating.INADEQUATE) is None

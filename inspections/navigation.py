@@ -1,0 +1,23 @@
+"""Breadcrumbs: every page says where it sits between the overview and the source."""
+
+from django.urls import reverse
+
+
+class BreadcrumbsMixin:
+    """Adds `breadcrumbs`, a list of (label, url) ending with the current page (url None)."""
+
+    def get_breadcrumbs(self) -> list[tuple[str, str | None]]:
+        return []
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(breadcrumbs=self.get_breadcrumbs(), **kwargs)
+
+
+def region_crumbs(region) -> list[tuple[str, str]]:
+    """The trail down to a region's overview."""
+    if region is None:
+        return [("Overview", reverse("pdus:overview"))]
+    return [
+        ("Overview", reverse("pdus:overview")),
+        (region.name, reverse("pdus:region_overview", args=[region.slug])),
+    ]

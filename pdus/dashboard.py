@@ -1,0 +1,392 @@
+"""What the dashboard pages show, assembled from a fixed number of queries.
+
+Each function here runs the same queries however many PDUs, ratings or findings
+there are, and returns plain objects that templates only loop over.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from inspections.models import Finding, Inspection
+from ratings import charts, rules
+from ratings.models import KeyQuestionScore, Programme, Rating, Standard, StandardRating
+from ratings.statistics import Estimate, can_tell_apart, estimate
+
+from .models import Body
+
+# The programme whose four-point ratings the dashboard compares. Other programmes
+# (Quality & Impact) judged in prose and are shown apart, never in a rating column.
+RATED_PROGRAMME = "pdu"
+
+
+@dataclass
+class KeyQuestionResult:
+    text: str
+    percent: Decimal
+    estimate: Estimate | None  # None where the sample size was not published
+
+
+@dataclass
+class StandardResult:
+    standard: Standard
+    rating: StandardRating | None
+    key_questions: list[KeyQuestionResult] = field(default_factory=list)
+
+    @property
+    def explanation(self) -> rules.RatingExplanation | None:
+        if self.rating is None or not self.standard.rated_from_key_questions:
+            return None
+        return rules.explain_rating(
+            [(k.text, k.percent) for k in self.key_questions],
+            self.rating.rating,
+            self.rating.override_reason,
+        )
+
+
+@dataclass
+class PDUResult:
+    """A PDU's latest inspection under the rated programme, standard by standard."""
+
+    body: Body
+    inspection: Inspection
+    standards: list[StandardResult]
+
+    def result_for(self, standard: Standard) -> StandardResult:
+        return next(s for s in self.standards if s.standard.pk == standard.pk)
+
+    @property
+    def score_fraction(self) -> float:
+        return self.inspection.score / self.inspection.max_score if self.inspection.max_score else 0
+
+
+def rated_programme() -> Programme:
+    return Programme.objects.get(slug=RATED_PROGRAMME)
+
+
+def rated_standards(programme: Programme) -> list[Standard]:
+    """The programme's standards with their key questions, in order (two queries)."""
+    return list(programme.standards.prefetch_related("key_questions").order_by("position"))
+
+
+def latest_results(inspections, standards: list[Standard]) -> list[PDUResult]:
+    """The latest of `inspections` for each body, with ratings and key questions (three queries).
+
+    `inspections` is a queryset of published inspections under one rated programme.
+    """
+    latest: dict[int, Inspection] = {}
+    for inspection in inspections.select_related("body__region", "body__district").order_by(
+        "body_id", "-fieldwork_start"
+    ):
+        latest.setdefault(inspection.body_id, inspection)
+    chosen = list(latest.values())
+    ratings = defaultdict(dict)
+    for rating in StandardRating.objects.filter(inspection__in=chosen):
+        ratings[rating.inspection_id][rating.standard_id] = rating
+    scores = defaultdict(dict)
+    for score in KeyQuestionScore.objects.filter(inspection__in=chosen):
+        scores[score.inspection_id][score.key_question_id] = score.percent_yes
+    results = []
+    for inspection in chosen:
+        standard_results = []
+        for standard in standards:
+            key_questions = [
+                KeyQuestionResult(
+                    question.text,
+                    scores[inspection.pk][question.pk],
+                    estimate(scores[inspection.pk][question.pk], inspection.cases_inspected)
+                    if inspection.cases_inspected
+                    else None,
+                )
+                for question in standard.key_questions.all()
+                if question.pk in scores[inspection.pk]
+            ]
+            standard_results.append(
+                StandardResult(standard, ratings[inspection.pk].get(standard.pk), key_questions)
+            )
+        results.append(PDUResult(inspection.body, inspection, standard_results))
+    return sorted(results, key=lambda r: r.body.name)
+
+
+def rated_inspections():
+    return Inspection.objects.published().of_pdus().filter(programme__slug=RATED_PROGRAMME)
+
+
+def ranked(results: list[PDUResult]) -> list[PDUResult]:
+    """Best first: by score, then by score as a share of the maximum, then by name."""
+    return sorted(
+        (r for r in results if r.inspection.score is not None),
+        key=lambda r: (-r.inspection.score, -r.score_fraction, r.body.name),
+    )
+
+
+RATING_ORDER = [
+    Rating.OUTSTANDING,
+    Rating.GOOD,
+    Rating.REQUIRES_IMPROVEMENT,
+    Rating.INADEQUATE,
+    Rating.NOT_INSPECTED,
+]
+
+
+def rating_distribution(results: list[PDUResult], standards: list[Standard]):
+    """For each rated standard, how many PDUs got each rating: [(standard, [(rating, n)])]."""
+    rows = []
+    for standard in standards:
+        if not standard.is_rated:
+            continue
+        counts = Counter(
+            r.result_for(standard).rating.rating
+            for r in results
+            if r.result_for(standard).rating is not None
+        )
+        rows.append((standard, [(Rating(value), counts.get(value, 0)) for value in RATING_ORDER]))
+    return rows
+
+
+def region_averages(results: list[PDUResult], exclude: Body | None = None) -> dict[str, tuple]:
+    """Mean percentage 'yes' per key question text over the PDUs that published one.
+
+    Returns {question text: (mean, number of PDUs)}, leaving out `exclude`.
+    """
+    collected = defaultdict(list)
+    for result in results:
+        if exclude is not None and result.body.pk == exclude.pk:
+            continue
+        for standard in result.standards:
+            for question in standard.key_questions:
+                collected[question.text].append(question.percent)
+    return {text: (sum(values) / len(values), len(values)) for text, values in collected.items()}
+
+
+def pairs_told_apart(estimates: list[tuple[str, Estimate | None]]) -> list[tuple[str, str]]:
+    """Pairs of named estimates whose 95% intervals do not overlap."""
+    known = [(name, e) for name, e in estimates if e is not None]
+    return [
+        (a_name, b_name)
+        for i, (a_name, a) in enumerate(known)
+        for b_name, b in known[i + 1 :]
+        if can_tell_apart(a, b)
+    ]
+
+
+def findings_by_section(inspection: Inspection):
+    """The inspection's findings in document order, with their sections (one query)."""
+    return Finding.objects.filter(inspection=inspection).select_related("section__standard")
+
+
+@dataclass
+class ComparisonRow:
+    standard: Standard
+    cells: list[StandardResult]
+
+    @property
+    def differs(self) -> bool:
+        return len({c.rating.rating if c.rating else None for c in self.cells}) > 1
+
+
+@dataclass
+class KeyQuestionRow:
+    standard: Standard
+    text: str
+    cells: list[KeyQuestionResult | None]
+    told_apart: list[tuple[str, str]]
+
+    @property
+    def has_differences(self) -> bool:
+        return len({c.percent for c in self.cells if c is not None}) > 1
+
+
+@dataclass
+class Comparison:
+    results: list[PDUResult]
+    rows: list[ComparisonRow]
+    key_question_rows: list[KeyQuestionRow]
+    standard: Standard | None
+    findings: list[tuple[PDUResult, list[Finding]]]
+
+    @property
+    def overall_differs(self) -> bool:
+        return len({r.inspection.overall_rating for r in self.results}) > 1
+
+
+def compare(results: list[PDUResult], standards: list[Standard], standard: Standard | None):
+    """PDUs side by side, standard by standard (one query, for the chosen standard's findings)."""
+    rows = [ComparisonRow(s, [r.result_for(s) for r in results]) for s in standards]
+    key_question_rows = []
+    for s in standards:
+        for question in s.key_questions.all():
+            cells = [
+                next((k for k in r.result_for(s).key_questions if k.text == question.text), None)
+                for r in results
+            ]
+            if any(cells):
+                named = [
+                    (r.body.short_name, c.estimate if c else None)
+                    for r, c in zip(results, cells, strict=True)
+                ]
+                key_question_rows.append(
+                    KeyQuestionRow(s, question.text, cells, pairs_told_apart(named))
+                )
+    findings = []
+    if standard is not None:
+        by_inspection = defaultdict(list)
+        for finding in Finding.objects.filter(
+            inspection__in=[r.inspection for r in results], section__standard=standard
+        ).select_related("section"):
+            by_inspection[finding.inspection_id].append(finding)
+        findings = [(r, by_inspection[r.inspection.pk]) for r in results]
+    return Comparison(results, rows, key_question_rows, standard, findings)
+
+
+def comparison_rows(comparison: Comparison, absolute_url) -> list[dict]:
+    """The comparison as flat rows for a spreadsheet: ratings, then key questions."""
+    rows = []
+    for result in comparison.results:
+        inspection = result.inspection
+        common = {
+            "PDU": result.body.name,
+            "Region": result.body.region.name if result.body.region else "",
+            "Fieldwork started": inspection.fieldwork_start_display,
+            "Score": inspection.score_display,
+            "Overall rating": inspection.get_overall_rating_display(),
+        }
+        for cell in result.standards:
+            if cell.rating is None:
+                continue
+            rows.append(
+                {
+                    **common,
+                    "Standard": str(cell.standard),
+                    "Measure": "Rating",
+                    "Value": cell.rating.get_rating_display(),
+                    "95% low": None,
+                    "95% high": None,
+                    "Override reason": cell.rating.override_reason,
+                    "Source": absolute_url(inspection.get_absolute_url()),
+                }
+            )
+            for kq in cell.key_questions:
+                rows.append(
+                    {
+                        **common,
+                        "Standard": str(cell.standard),
+                        "Measure": kq.text,
+                        "Value": float(kq.percent),
+                        "95% low": round(kq.estimate.low, 1) if kq.estimate else None,
+                        "95% high": round(kq.estimate.high, 1) if kq.estimate else None,
+                        "Override reason": "",
+                        "Source": absolute_url(inspection.get_absolute_url()),
+                    }
+                )
+    return rows
+
+
+@dataclass
+class Section:
+    """A heading of a PDU's report with its findings; the standard's result if it has one."""
+
+    name: str
+    anchor: str
+    result: StandardResult | None
+    averages: list[tuple[KeyQuestionResult, tuple | None]]
+    strengths: list[Finding] = field(default_factory=list)
+    improvements: list[Finding] = field(default_factory=list)
+    others: list[Finding] = field(default_factory=list)
+
+    def add(self, finding: Finding):
+        {
+            Finding.Kind.STRENGTH: self.strengths,
+            Finding.Kind.IMPROVEMENT: self.improvements,
+        }.get(finding.kind, self.others).append(finding)
+
+
+def standard_sections(result: PDUResult, findings, averages: dict) -> list[Section]:
+    """Each standard of the latest inspection, then the report's other sections, in order."""
+    sections: dict[str, Section] = {}
+    for standard_result in result.standards:
+        standard = standard_result.standard
+        sections[f"standard-{standard.pk}"] = Section(
+            name=str(standard),
+            anchor=f"standard-{standard.slug}",
+            result=standard_result,
+            averages=[(kq, averages.get(kq.text)) for kq in standard_result.key_questions],
+        )
+    for finding in findings:
+        standard = finding.section.standard
+        key = f"standard-{standard.pk}" if standard else f"section-{finding.section.pk}"
+        if key not in sections:
+            sections[key] = Section(finding.section.name, finding.section.slug, None, [])
+        sections[key].add(finding)
+    return list(sections.values())
+
+
+# --- Charts: the page's data in the shapes ratings.charts draws -------------------
+
+
+def ranking_chart(ranking: list[PDUResult]) -> str:
+    rows = [
+        (
+            r.body.short_name,
+            r.inspection.score,
+            r.inspection.max_score,
+            r.inspection.get_overall_rating_display(),
+        )
+        for r in ranking
+    ]
+    return charts.score_ranking_chart(rows, "chart-ranking", title="PDUs ranked by score")
+
+
+def distribution_chart(distribution) -> str:
+    standards = [str(standard) for standard, _ in distribution]
+    counts = defaultdict(list)
+    for _, row in distribution:
+        for rating, count in row:
+            counts[rating.label].append(count)
+    return charts.rating_distribution_chart(standards, counts, "chart-distribution")
+
+
+def short_label(standard: Standard, position: int) -> str:
+    return f"{standard.code} Q{position}"
+
+
+def pdu_key_question_chart(result: PDUResult, averages: dict) -> str:
+    labels, values, lows, highs, means = [], [], [], [], []
+    for standard_result in result.standards:
+        for position, kq in enumerate(standard_result.key_questions, start=1):
+            labels.append(short_label(standard_result.standard, position))
+            values.append(kq.percent)
+            lows.append(kq.estimate.low if kq.estimate else None)
+            highs.append(kq.estimate.high if kq.estimate else None)
+            average = averages.get(kq.text)
+            means.append(average[0] if average else None)
+    if not labels:
+        return ""
+    series = [(result.body.short_name, values, lows, highs)]
+    if any(m is not None for m in means):
+        no_interval = [None] * len(means)
+        series.append(("Average of other PDUs in the region", means, no_interval, no_interval))
+    return charts.key_question_chart(labels, series, "chart-key-questions")
+
+
+def compare_key_question_chart(comparison: Comparison) -> str:
+    if not comparison.key_question_rows:
+        return ""
+    labels, positions = [], Counter()
+    for row in comparison.key_question_rows:
+        positions[row.standard.pk] += 1
+        labels.append(short_label(row.standard, positions[row.standard.pk]))
+    series = []
+    for index, result in enumerate(comparison.results):
+        cells = [row.cells[index] for row in comparison.key_question_rows]
+        series.append(
+            (
+                result.body.short_name,
+                [c.percent if c else None for c in cells],
+                [c.estimate.low if c and c.estimate else None for c in cells],
+                [c.estimate.high if c and c.estimate else None for c in cells],
+            )
+        )
+    return charts.key_question_chart(labels, series, "chart-compare-key-questions")

@@ -1,0 +1,209 @@
+import pandas as pd
+from django.db.models import Count
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from inspections.exports import FORMATS, dataframe_response
+from inspections.models import ContextFigure, DataQualityNote, Finding, Inspection
+from inspections.navigation import BreadcrumbsMixin, region_crumbs
+from ratings.models import Programme
+from recommendations.models import Recommendation
+
+from .dashboard import (
+    RATED_PROGRAMME,
+    compare,
+    compare_key_question_chart,
+    comparison_rows,
+    distribution_chart,
+    findings_by_section,
+    latest_results,
+    pdu_key_question_chart,
+    ranked,
+    ranking_chart,
+    rated_inspections,
+    rated_standards,
+    rating_distribution,
+    region_averages,
+    standard_sections,
+)
+from .filters import PDUInspectionFilter
+from .forms import CompareForm
+from .models import Body, Region
+from .tables import PDUInspectionTable, pdu_inspections_frame
+
+
+class PDUListView(SingleTableMixin, FilterView):
+    """Inspected PDUs as a sortable, filterable table; ?format=csv downloads every filtered row.
+
+    An invalid filter value shows the error and an empty table (django-filter's strict mode),
+    never a table the user could mistake for filtered.
+    """
+
+    table_class = PDUInspectionTable
+    filterset_class = PDUInspectionFilter
+    template_name = "pdus/pdu_list.html"
+    # On the table, not paginate_by: ListView would otherwise paginate (and count) again.
+    table_pagination = {"per_page": 25}
+
+    def get_queryset(self):
+        return (
+            Inspection.objects.published().of_pdus().for_listing().select_related("body__district")
+        )
+
+    @property
+    def wants_csv(self):
+        return self.request.GET.get("format") == "csv"
+
+    def get_table_pagination(self, table):
+        # A download holds every filtered row in the table's order, not one page.
+        return False if self.wants_csv else super().get_table_pagination(table)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.wants_csv:
+            table = context["table"]
+            context["counts"] = self.object_list.aggregate(
+                pdus=Count("body", distinct=True), inspections=Count("pk")
+            )
+            context["page_range"] = table.paginator.get_elided_page_range(
+                table.page.number, on_each_side=1, on_ends=1
+            )
+        return context
+
+    def render_to_response(self, context, **response_kwargs):
+        if self.wants_csv:
+            inspections = (row.record for row in context["table"].rows)
+            frame = pdu_inspections_frame(inspections, self.request.build_absolute_uri)
+            return dataframe_response(frame, "pdus", "csv")
+        return super().render_to_response(context, **response_kwargs)
+
+
+class RegionOverviewView(BreadcrumbsMixin, TemplateView):
+    """A region at a glance: every PDU's ratings, the ranking, and how ratings spread."""
+
+    template_name = "pdus/region_overview.html"
+
+    def get_region(self):
+        if "slug" in self.kwargs:
+            return get_object_or_404(Region, slug=self.kwargs["slug"])
+        return Region.objects.busiest()
+
+    def get_breadcrumbs(self):
+        if "slug" not in self.kwargs:
+            return []
+        return [("Overview", reverse("pdus:overview")), (self.region.name, None)]
+
+    def get_context_data(self, **kwargs):
+        self.region = region = self.get_region()
+        programme = Programme.objects.filter(slug=RATED_PROGRAMME).first()
+        if region is None or programme is None:
+            return super().get_context_data(region=region, **kwargs)
+        standards = rated_standards(programme)
+        rated = [s for s in standards if s.is_rated]
+        results = latest_results(rated_inspections().filter(body__region=region), standards)
+        ranking = ranked(results)
+        distribution = rating_distribution(results, rated)
+        published = Inspection.objects.published().filter(body__region=region)
+        return super().get_context_data(
+            region=region,
+            regions=Region.objects.order_by("name"),
+            programme=programme,
+            standards=rated,
+            results=results,
+            ranking=ranking,
+            distribution=distribution,
+            ranking_chart=ranking_chart(ranking) if ranking else "",
+            distribution_chart=distribution_chart(distribution) if results else "",
+            counts={
+                "pdus": len(results),
+                "findings": Finding.objects.filter(inspection__in=published).count(),
+                "recommendations": Recommendation.objects.filter(inspection__in=published).count(),
+            },
+            other_inspections=published.exclude(programme=programme).select_related(
+                "body", "programme"
+            ),
+            regional_inspections=published.filter(programme=programme, body__kind="region"),
+            **kwargs,
+        )
+
+
+class PDUDetailView(BreadcrumbsMixin, DetailView):
+    """One PDU: profile, context figures, history, and its latest ratings down to findings."""
+
+    queryset = Body.objects.pdus().select_related("region", "district")
+    template_name = "pdus/pdu_detail.html"
+
+    def get_breadcrumbs(self):
+        return [*region_crumbs(self.object.region), (self.object.short_name, None)]
+
+    def get_context_data(self, **kwargs):
+        body = self.object
+        programme = Programme.objects.filter(slug=RATED_PROGRAMME).first()
+        standards = rated_standards(programme) if programme else []
+        inspections = Inspection.objects.published().filter(body=body)
+        region_results = (
+            latest_results(rated_inspections().filter(body__region=body.region), standards)
+            if body.region
+            else []
+        )
+        latest = next((r for r in region_results if r.body.pk == body.pk), None)
+        averages = region_averages(region_results, exclude=body)
+        sections = []
+        if latest is not None:
+            sections = standard_sections(latest, findings_by_section(latest.inspection), averages)
+        return super().get_context_data(
+            boroughs=body.boroughs.all(),
+            sites=body.sites.select_related("borough"),
+            services=body.commissioned_services.all(),
+            figures=ContextFigure.objects.filter(body=body).select_related("source_document"),
+            inspections=inspections.select_related("programme").order_by("-fieldwork_start"),
+            latest=latest,
+            sections=sections,
+            key_question_chart=pdu_key_question_chart(latest, averages) if latest else "",
+            recommendations=Recommendation.objects.filter(inspection__in=inspections)
+            .select_related("addressee", "inspection")
+            .order_by("inspection", "position"),
+            notes=DataQualityNote.objects.filter(inspection__in=inspections).select_related(
+                "source_document", "compared_document"
+            ),
+            **kwargs,
+        )
+
+
+class CompareView(BreadcrumbsMixin, TemplateView):
+    """2 to 6 PDUs, or a region, side by side; the choice lives in the query string."""
+
+    template_name = "pdus/compare.html"
+
+    def get_breadcrumbs(self):
+        return [("Overview", reverse("pdus:overview")), ("Compare PDUs", None)]
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("format", "")
+        if file_format not in ("", *FORMATS):
+            return HttpResponseBadRequest("format must be csv or xlsx.")
+        form = CompareForm(request.GET or None)
+        comparison = None
+        if form.is_bound and form.is_valid():
+            programme = Programme.objects.get(slug=RATED_PROGRAMME)
+            standards = [s for s in rated_standards(programme) if s.is_rated or s.key_questions]
+            results = latest_results(
+                rated_inspections().filter(body__in=form.cleaned_data["pdus"]), standards
+            )
+            comparison = compare(results, standards, form.cleaned_data["standard"])
+            if file_format:
+                rows = comparison_rows(comparison, request.build_absolute_uri)
+                return dataframe_response(pd.DataFrame(rows), "pdu-comparison", file_format)
+        context = self.get_context_data(
+            form=form,
+            comparison=comparison,
+            key_question_chart=compare_key_question_chart(comparison) if comparison else "",
+            query=request.GET.urlencode(),
+            **kwargs,
+        )
+        status = 400 if form.is_bound and not form.is_valid() else 200
+        return self.render_to_response(context, status=status)

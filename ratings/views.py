@@ -1,0 +1,48 @@
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.generic import DetailView
+
+from inspections.models import Finding
+from inspections.navigation import BreadcrumbsMixin
+from pdus.dashboard import latest_results, rated_inspections
+
+from .models import Standard, StandardRating
+
+
+class StandardDetailView(BreadcrumbsMixin, DetailView):
+    """One standard across every inspected PDU: ratings, key questions and findings."""
+
+    template_name = "ratings/standard_detail.html"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(
+            Standard.objects.select_related("programme").prefetch_related("key_questions"),
+            programme__slug=self.kwargs["programme"],
+            slug=self.kwargs["slug"],
+        )
+
+    def get_breadcrumbs(self):
+        return [("Overview", reverse("pdus:overview")), (str(self.object), None)]
+
+    def get_context_data(self, **kwargs):
+        standard = self.object
+        findings = (
+            Finding.objects.filter(section__standard=standard, inspection__is_published=True)
+            .select_related("inspection__body", "section")
+            .order_by("inspection__body__name", "inspection", "position")
+        )
+        if standard.programme.has_ratings:
+            inspections = rated_inspections().filter(programme=standard.programme)
+            results = [
+                (result, result.result_for(standard))
+                for result in latest_results(inspections, [standard])
+            ]
+            judgements = []
+        else:
+            results = []
+            judgements = StandardRating.objects.filter(
+                standard=standard, inspection__is_published=True
+            ).select_related("inspection__body")
+        return super().get_context_data(
+            results=results, judgements=judgements, findings=findings, **kwargs
+        )

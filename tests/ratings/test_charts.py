@@ -1,0 +1,284 @@
+"""Plotly chart fragments: self-contained, stable, and drawn in the rating tags' colours."""
+
+import json
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from ratings import charts
+from ratings.models import Rating
+from ratings.statistics import estimate
+
+APP_CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "app.css"
+
+RANKING = [
+    ("North Yorkshire", 22, 24, "Outstanding"),
+    ("Hull", 13, 21, "Good"),
+    ("Leeds", 6, 24, "Requires improvement"),
+    ("Bradford", 0, 24, "Inadequate"),
+]
+STANDARDS = ["1.1 Leadership", "1.2 Staffing", "2.6 Reviewing"]
+COUNTS = {
+    "Not inspected": [0, 0, 12],
+    "Good": [5, 3, 0],
+    "Outstanding": [1, 0, 0],
+    "Inadequate": [2, 4, 0],
+    "Requires improvement": [4, 5, 0],
+}
+QUESTIONS = ["Engaging", "Diversity", "Risk of harm"]
+
+
+def plot_args(html, div_id):
+    """The data, layout and config the fragment hands to Plotly.newPlot."""
+    decoder = json.JSONDecoder()
+    position = re.search(rf'Plotly\.newPlot\(\s*"{div_id}",', html).end()
+    parsed = []
+    for _ in range(3):
+        position = re.compile(r"[\s,]*").match(html, position).end()
+        value, position = decoder.raw_decode(html, position)
+        parsed.append(value)
+    return parsed
+
+
+def series_for(name, values, n=42):
+    estimates = [None if value is None else estimate(value, n) for value in values]
+    lows = [e and e.low for e in estimates]
+    highs = [e and e.high for e in estimates]
+    return (name, values, lows, highs)
+
+
+@pytest.fixture
+def ranking_html():
+    return charts.score_ranking_chart(RANKING, "score-ranking")
+
+
+@pytest.fixture
+def distribution_html():
+    return charts.rating_distribution_chart(STANDARDS, COUNTS, "rating-distribution")
+
+
+@pytest.fixture
+def key_question_html():
+    series = [
+        series_for("Leeds", [88, Decimal("61.9"), None]),
+        series_for("Bradford", [70, 50, 12]),
+    ]
+    return charts.key_question_chart(QUESTIONS, series, "key-questions")
+
+
+@pytest.fixture(params=["ranking_html", "distribution_html", "key_question_html"])
+def any_chart(request):
+    return request.getfixturevalue(request.param)
+
+
+# All charts
+
+
+def test_charts_draw_into_the_given_div(any_chart):
+    assert re.search(r'<div id="[a-z-]+" class="plotly-graph-div"', any_chart)
+
+
+def test_charts_fetch_nothing_from_outside(any_chart):
+    assert "cdn" not in any_chart.lower()
+    assert "<script src" not in any_chart
+    assert "http" not in any_chart
+
+
+def test_charts_are_the_same_on_every_call():
+    assert charts.score_ranking_chart(RANKING, "a") == charts.score_ranking_chart(RANKING, "a")
+    series = [series_for("Leeds", [88, 62, 45])]
+    assert charts.key_question_chart(QUESTIONS, series, "b") == charts.key_question_chart(
+        QUESTIONS, series, "b"
+    )
+
+
+def test_charts_use_the_site_font_and_config(ranking_html):
+    _, layout, config = plot_args(ranking_html, "score-ranking")
+    assert layout["font"]["family"] == "Arial, sans-serif"
+    assert config == {"displaylogo": False, "responsive": True}
+
+
+def test_chart_colours_match_the_rating_tags_in_app_css():
+    css = APP_CSS.read_text()
+    for rating, (background, text) in charts.RATING_COLOURS.items():
+        rule = re.search(rf"\.app-rating-tag--{rating.value}\s*\{{([^}}]*)\}}", css).group(1)
+        assert re.search(rf"(?<!-)color:\s*{text};", rule), rating
+        assert re.search(rf"background-color:\s*{background};", rule), rating
+
+
+def test_labels_cannot_break_out_of_the_script():
+    html = charts.score_ranking_chart([("</script><script>alert(1)", 1, 3, "Good")], "x")
+    assert "</script><script>alert(1)" not in html
+
+
+def test_a_chart_needs_a_div_id():
+    with pytest.raises(ValueError, match="div_id"):
+        charts.score_ranking_chart(RANKING, "")
+
+
+# Score ranking
+
+
+def test_score_ranking_puts_the_first_row_on_top(ranking_html):
+    (bar,), layout, _ = plot_args(ranking_html, "score-ranking")
+    assert bar["orientation"] == "h"
+    assert bar["y"] == ["North Yorkshire", "Hull", "Leeds", "Bradford"]
+    assert layout["yaxis"]["autorange"] == "reversed"
+
+
+def test_score_ranking_bars_are_score_over_maximum(ranking_html):
+    (bar,), layout, _ = plot_args(ranking_html, "score-ranking")
+    assert bar["x"] == pytest.approx([100 * 22 / 24, 100 * 13 / 21, 25, 0])
+    assert layout["xaxis"]["range"] == [0, 100]
+    assert layout["xaxis"]["title"]["text"]
+
+
+def test_score_ranking_writes_score_and_rating_on_the_bar(ranking_html):
+    (bar,), _, _ = plot_args(ranking_html, "score-ranking")
+    assert bar["text"][2] == "6/24 Requires improvement"
+
+
+def test_score_ranking_colours_bars_by_rating(ranking_html):
+    (bar,), _, _ = plot_args(ranking_html, "score-ranking")
+    assert bar["marker"]["color"] == ["#005a30", "#cfe4dc", "#fff7bf", "#aa2a16"]
+    assert bar["insidetextfont"]["color"] == ["#ffffff", "#083d29", "#594d00", "#ffffff"]
+
+
+def test_score_ranking_writes_a_zero_score_beside_the_axis(ranking_html):
+    _, layout, _ = plot_args(ranking_html, "score-ranking")
+    assert [a["text"] for a in layout["annotations"]] == ["0/24 Inadequate"]
+
+
+def test_score_ranking_takes_stored_rating_values():
+    html = charts.score_ranking_chart([("Leeds", 6, 24, Rating.REQUIRES_IMPROVEMENT)], "x")
+    (bar,), _, _ = plot_args(html, "x")
+    assert bar["text"] == ["6/24 Requires improvement"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        ([], "at least one row"),
+        ([("Leeds", 6, 24, "Fair")], "not a rating"),
+        ([("Leeds", 25, 24, "Good")], "impossible"),
+        ([("Leeds", 0, 0, "Good")], "impossible"),
+        ([("Leeds", 6, 24, "Good"), ("Leeds", 7, 24, "Good")], "unique"),
+    ],
+)
+def test_score_ranking_refuses_bad_rows(rows, message):
+    with pytest.raises(ValueError, match=message):
+        charts.score_ranking_chart(rows, "x")
+
+
+# Rating distribution
+
+
+def test_rating_distribution_stacks_one_bar_per_standard_in_order(distribution_html):
+    data, layout, _ = plot_args(distribution_html, "rating-distribution")
+    assert layout["barmode"] == "stack"
+    assert layout["yaxis"]["autorange"] == "reversed"
+    assert all(trace["y"] == STANDARDS and trace["orientation"] == "h" for trace in data)
+
+
+def test_rating_distribution_follows_the_scale_not_the_mapping(distribution_html):
+    data, _, _ = plot_args(distribution_html, "rating-distribution")
+    assert [trace["name"] for trace in data] == [rating.label for rating in Rating]
+    assert data[0]["x"] == [1, 0, 0]
+
+
+def test_rating_distribution_uses_the_tag_colours(distribution_html):
+    data, _, _ = plot_args(distribution_html, "rating-distribution")
+    by_name = {trace["name"]: trace for trace in data}
+    assert by_name["Inadequate"]["marker"]["color"] == "#aa2a16"
+    assert by_name["Not inspected"]["marker"]["color"] == "#eeeeee"
+    assert by_name["Good"]["textfont"]["color"] == "#083d29"
+
+
+def test_rating_distribution_writes_counts_but_not_zeros(distribution_html):
+    data, _, _ = plot_args(distribution_html, "rating-distribution")
+    assert data[0]["text"] == ["1", "", ""]
+
+
+def test_rating_distribution_leaves_out_ratings_not_given():
+    html = charts.rating_distribution_chart(["1.1 Leadership"], {"Good": [3]}, "x")
+    data, _, _ = plot_args(html, "x")
+    assert [trace["name"] for trace in data] == ["Good"]
+
+
+@pytest.mark.parametrize(
+    ("standards", "counts", "message"),
+    [
+        ([], COUNTS, "at least one standard"),
+        (STANDARDS, {}, "at least one rating"),
+        (STANDARDS, {"Good": [1, 2]}, "2 counts for 3 standards"),
+        (STANDARDS, {"Fair": [1, 2, 3]}, "not a rating"),
+        (["1.1 Leadership", "1.1 Leadership"], {"Good": [1, 2]}, "unique"),
+    ],
+)
+def test_rating_distribution_refuses_bad_input(standards, counts, message):
+    with pytest.raises(ValueError, match=message):
+        charts.rating_distribution_chart(standards, counts, "x")
+
+
+# Key questions
+
+
+def test_key_question_chart_groups_one_series_per_trace(key_question_html):
+    data, layout, _ = plot_args(key_question_html, "key-questions")
+    assert layout["barmode"] == "group"
+    assert [trace["name"] for trace in data] == ["Leeds", "Bradford"]
+    assert all(trace["x"] == QUESTIONS for trace in data)
+    assert data[0]["y"] == [88, 61.9, None]
+
+
+def test_key_question_chart_draws_95_percent_intervals(key_question_html):
+    data, _, _ = plot_args(key_question_html, "key-questions")
+    leeds = estimate(88, 42)
+    error = data[0]["error_y"]
+    assert error["type"] == "data"
+    assert error["symmetric"] is False
+    assert error["visible"] is True
+    assert error["array"][0] == pytest.approx(leeds.high - 88)
+    assert error["arrayminus"][0] == pytest.approx(88 - leeds.low)
+
+
+def test_key_question_chart_leaves_gaps_for_missing_values(key_question_html):
+    data, _, _ = plot_args(key_question_html, "key-questions")
+    assert data[0]["y"][2] is None
+    assert data[0]["error_y"]["array"][2] is None
+    assert data[0]["hovertext"][2] == ""
+
+
+def test_key_question_chart_hover_gives_value_and_interval(key_question_html):
+    data, _, _ = plot_args(key_question_html, "key-questions")
+    assert data[1]["hovertext"][2] == "Bradford<br>Risk of harm: 12%<br>95% interval 5% to 25%"
+
+
+def test_key_question_chart_hides_intervals_a_series_does_not_have():
+    html = charts.key_question_chart(["Engaging"], [("England", [80], [None], [None])], "x")
+    (trace,), _, _ = plot_args(html, "x")
+    assert trace["error_y"]["visible"] is False
+    assert trace["hovertext"] == ["England<br>Engaging: 80%<br>95% interval not known"]
+
+
+def test_key_question_chart_runs_from_0_to_100_percent(key_question_html):
+    _, layout, _ = plot_args(key_question_html, "key-questions")
+    assert layout["yaxis"]["range"] == [0, 100]
+    assert layout["yaxis"]["ticksuffix"] == "%"
+    assert layout["showlegend"] is True
+
+
+@pytest.mark.parametrize(
+    ("questions", "series", "message"),
+    [
+        ([], [("Leeds", [], [], [])], "at least one question"),
+        (QUESTIONS, [], "at least one series"),
+        (QUESTIONS, [("Leeds", [1, 2], [0, 1], [2, 3])], "must each match"),
+        (["Engaging", "Engaging"], [("Leeds", [1, 2], [0, 1], [2, 3])], "unique"),
+    ],
+)
+def test_key_question_chart_refuses_bad_input(questions, series, message):
+    with pytest.raises(ValueError, match=message):
+        charts.key_question_chart(questions, series, "x")
