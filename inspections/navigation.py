@@ -21,3 +21,24 @@ def region_crumbs(region) -> list[tuple[str, str]]:
         ("Overview", reverse("pdus:overview")),
         (region.name, reverse("pdus:region_overview", args=[region.slug])),
     ]
+
+
+# (label, URL name, path prefixes that belong to the section)
+SERVICE_NAVIGATION = [
+    ("Overview", "pdus:overview", ("/regions/",)),
+    ("PDUs", "pdus:pdu_list", ("/pdus/",)),
+    ("Compare", "pdus:compare", ("/compare/",)),
+    ("Inspections", "inspections:inspection_list", ("/inspections/", "/findings/")),
+    ("API", "api:inspection_list", ("/api/",)),
+]
+
+
+def service_navigation(request):
+    """Context processor: the header's sections, marking the one the page belongs to."""
+    path = request.path
+    items = []
+    for label, url_name, prefixes in SERVICE_NAVIGATION:
+        url = reverse(url_name)
+        active = path == url or path.startswith(prefixes)
+        items.append({"label": label, "url": url, "active": active, "current": path == url})
+    return {"service_navigation": items}
