@@ -211,6 +211,7 @@ class ContextFigure(SourcedRecord):
         COUNT = "count", "count"
         PERCENT = "percent", "per cent"
         WEEKS = "weeks", "weeks"
+        HOURS = "hours", "hours"
         FTE = "fte", "full-time equivalent"
         RATE = "rate", "average per person"
         STATUS = "status", "status"
@@ -252,7 +253,7 @@ class ContextFigure(SourcedRecord):
         """The value as published, with its unit where the text does not already say it."""
         if self.unit == self.Unit.PERCENT and not self.value_text.endswith("%"):
             return f"{self.value_text}%"
-        if self.unit in (self.Unit.WEEKS, self.Unit.FTE):
+        if self.unit in (self.Unit.WEEKS, self.Unit.HOURS, self.Unit.FTE):
             return f"{self.value_text} {self.get_unit_display()}"
         return self.value_text
 
@@ -261,6 +262,7 @@ class DataQualityNote(models.Model):
     """A place where sources disagree or a document is irregular; both facts are kept."""
 
     class Kind(models.TextChoices):
+        FIGURES = "figures", "Figures differ between documents"
         NUMBERING = "numbering", "Numbering differs between documents"
         WORDING = "wording", "Wording differs between documents"
         REPEATED_NUMBER = "repeated_number", "Numbers repeat within a document"

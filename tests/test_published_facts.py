@@ -174,3 +174,19 @@ def test_pdu_profile(published_data):
     assert services[0] == ("Employment, Education and Training", "Maximus", True)
     assert ("Dependency to Recovery", "Forward Trust", False) in services
     assert len(services) == 6
+
+
+def test_disagreements_between_documents_are_recorded(published_data):
+    from inspections.models import DataQualityNote
+
+    descriptions = list(DataQualityNote.objects.values_list("description", flat=True))
+    assert any("approximately 2,500" in d and "2,400" in d for d in descriptions)
+    assert any("ten prisons" in d and "9 prison establishments" in d for d in descriptions)
+    assert any("Her Majesty's" in d and "His Majesty's" in d for d in descriptions)
+    assert any("numbers Assessment as 2.1" in d for d in descriptions)
+
+
+def test_crc_fieldwork_began_in_october_2017(published_data):
+    inspection = Inspection.objects.get(slug="london-crc-2018")
+    assert inspection.fieldwork_start_display == "October 2017"
+    assert inspection.published_display == "March 2018"

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import date
 
-from inspections.parsing.dates import MONTH_YEAR, first_of_month
+from inspections.parsing.dates import start_of
 from inspections.parsing.types import OTHER, ParsedFinding, ParsedRecommendation, SourceRef
 
 from .build import RATING_VALUES, Builder, Document, date_spec, normalise_name
@@ -28,11 +27,7 @@ def add_all(b: Builder):
         elif kind == "pdu_profile":
             add_pdu_profile(b, document)
     add_figures(b)
-
-
-def first_month_year(text: str | None) -> date | None:
-    match = MONTH_YEAR.search(text or "")
-    return first_of_month(match) if match else None
+    add_discrepancies(b)
 
 
 # --- PDU reports -------------------------------------------------------------------
@@ -322,7 +317,7 @@ def add_quality_impact_report(b: Builder, doc: Document):
         title=report.title,
         body=b.bodies[body],
         programme=b.programmes[programme],
-        fieldwork_start=first_month_year(report.fieldwork),
+        fieldwork_start=start_of(report.fieldwork),
         fieldwork_start_precision="month",
         published=report.published,
         published_precision="month",
@@ -348,10 +343,12 @@ def add_quality_impact_report(b: Builder, doc: Document):
     add_recommendations(b, inspection, doc, report.recommendations)
     b.add_problems(inspection, doc, report.problems)
     add_key_facts(b, doc, inspection, report.key_facts)
+    exceptions = b.sources.get("case_percentage", [])
     for figure in report.case_percentages:
+        rule = next((r for r in exceptions if figure.label.startswith(r["starts_with"])), None)
         b.add_figure(
             doc,
-            body=body,
+            body=rule["body"] if rule else body,
             inspection=inspection,
             category="case_sample",
             label=figure.label,
@@ -372,6 +369,7 @@ def add_key_facts(b: Builder, doc: Document, inspection: int, key_facts):
         rule = next((r for r in rules if fact.label.startswith(r["starts_with"])), None)
         if rule is None:
             raise BuildError(f"{doc.filename}: no [[key_fact]] in sources.toml for {fact.label!r}")
+        as_at, precision = date_spec(rule["as_at"]) if "as_at" in rule else (None, "day")
         b.add_figure(
             doc,
             body=rule["body"],
@@ -384,6 +382,8 @@ def add_key_facts(b: Builder, doc: Document, inspection: int, key_facts):
             section="Key facts",
             line=fact.ref.line,
             quote=f"{fact.value_text} {fact.label}",
+            as_at=as_at,
+            as_at_precision=precision,
             source_note=fact.source or "",
         )
 
@@ -398,7 +398,7 @@ def add_previous_inspection(b: Builder, doc: Document, report, body: str, progra
         else "",
         body=b.bodies[body],
         programme=b.programmes[programme],
-        fieldwork_start=first_month_year(report.previous_inspection),
+        fieldwork_start=start_of(report.previous_inspection),
         fieldwork_start_precision="month",
         is_published=True,
     )
@@ -520,4 +520,21 @@ def add_figures(b: Builder):
             as_at=as_at,
             as_at_precision=precision,
             source_note=figure.get("source_note", ""),
+        )
+
+
+def add_discrepancies(b: Builder):
+    """Disagreements a reader found, each checked against both documents' texts."""
+    for entry in b.sources["discrepancy"]:
+        doc = b.documents[entry["document"]]
+        compared = b.documents[entry["compared_document"]]
+        doc.text.line_of(entry["quote"])
+        compared.text.line_of(entry["compared_quote"])
+        b.note(
+            entry["kind"],
+            " ".join(entry["description"].split()),
+            doc,
+            inspection=b.inspections.get(doc.entry.get("inspection")),
+            compared=compared if compared is not doc else None,
+            section=entry["section"],
         )

@@ -16,3 +16,13 @@ def month_number(name: str) -> int:
 def first_of_month(match: re.Match) -> date:
     """The first day of a MONTH_YEAR match."""
     return date(int(match[2]), month_number(match[1]), 1)
+
+
+MONTH_THEN_YEAR = re.compile(rf"\b{MONTH}\b.*?\b(\d{{4}})\b", re.DOTALL)
+
+
+def start_of(text: str) -> date | None:
+    """The first month named, in the year that follows it: 'October and November 2017' is
+    October 2017. None where no month and year are given."""
+    match = MONTH_THEN_YEAR.search(text or "")
+    return first_of_month(match) if match else None
