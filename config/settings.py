@@ -120,6 +120,15 @@ STORAGES = {
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "recommendations:tracker"
+LOGOUT_REDIRECT_URL = "pdus:overview"
+# Where tracking e-mails (the overdue digest) go; the console unless configured.
+EMAIL_BACKEND = os.environ.get(
+    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = os.environ.get("DJANGO_DEFAULT_FROM_EMAIL", "tracker@localhost")
+
 # Where build_fixtures reads the published report texts by default.
 REPORTS_DIR = Path(os.environ.get("REPORTS_DIR", BASE_DIR.parent / "shared" / "reports"))
 

@@ -4,6 +4,8 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include("inspections.api_urls")),
+    path("accounts/", include("recommendations.account_urls")),
+    path("tracker/", include("recommendations.urls")),
     path("", include("pdus.urls")),
     path("", include("ratings.urls")),
     path("", include("inspections.urls")),
