@@ -34,7 +34,11 @@ class SourcedRecord(models.Model):
         related_name="%(app_label)s_%(class)s_records",
     )
     source_section = models.CharField(max_length=200, help_text="Heading as published.")
-    source_line = models.PositiveIntegerField(help_text="Line of the text where it starts.")
+    source_line = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        help_text="Line of the text where it starts; blank if entered by hand.",
+    )
 
     class Meta:
         abstract = True

@@ -23,6 +23,7 @@ from inspections.parsing.types import (
     ParsedRating,
     ParsedRecommendation,
 )
+from pdus.names import BodyNames, normalise_name
 
 from .errors import BuildError
 from .fixtures import FixtureSet
@@ -37,12 +38,6 @@ RATING_VALUES = {
     "Inadequate": "inadequate",
     "Not inspected": "not_inspected",
 }
-
-
-def normalise_name(name: str) -> str:
-    """Names as documents print them, reduced so that spelling variants compare equal."""
-    name = name.replace("&", " and ").replace("’", "'")
-    return " ".join(name.casefold().split())
 
 
 def date_spec(value: str) -> tuple[date, str]:
@@ -82,7 +77,7 @@ class Builder:
     sources: dict
     out: FixtureSet = field(default_factory=FixtureSet)
     bodies: dict[str, int] = field(default_factory=dict)  # slug -> pk
-    aliases: dict[str, str] = field(default_factory=dict)  # normalised alias -> slug
+    names: BodyNames = field(default_factory=BodyNames)
     programmes: dict[str, int] = field(default_factory=dict)
     standards: dict[tuple[str, str], int] = field(default_factory=dict)  # (programme, key) -> pk
     standard_codes: dict[int, str] = field(default_factory=dict)  # pk -> canonical code
@@ -128,18 +123,16 @@ class Builder:
                 district=districts.get(body.get("district")),
                 boroughs=[boroughs[b] for b in body.get("boroughs", [])],
             )
-            for alias in [body["name"], *body.get("aliases", [])]:
-                key = normalise_name(alias)
-                if self.aliases.get(key, body["slug"]) != body["slug"]:
-                    raise BuildError(f"alias {alias!r} names two bodies")
-                self.aliases[key] = body["slug"]
+            try:
+                self.names.add(body["slug"], body["name"], *body.get("aliases", []))
+            except ValueError as error:
+                raise BuildError(str(error)) from None
 
     def body_named(self, name: str, where: str) -> str:
         """The slug of the body a document calls `name`."""
-        key = normalise_name(name).removeprefix("the ") if name else ""
-        for candidate in (normalise_name(name), key):
-            if candidate in self.aliases:
-                return self.aliases[candidate]
+        slug = self.names.find(name)
+        if slug is not None:
+            return slug
         raise BuildError(f"{where}: no body is known as {name!r}; add it to sources.toml")
 
     def add_programmes(self):

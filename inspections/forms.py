@@ -1,0 +1,300 @@
+"""Forms for entering an inspection step by step, and for importing a report's text."""
+
+from decimal import Decimal
+
+from django import forms
+from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db.models import Q
+from django.forms import BaseModelFormSet, modelformset_factory
+from django.utils.text import slugify
+
+from pdus.models import Body, Region
+from ratings import rules
+from ratings.models import Rating
+from recommendations.models import Recommendation
+
+from .models import ContextFigure, Finding, Inspection, Section
+
+MAX_UPLOAD_BYTES = 2 * 1024 * 1024
+
+
+class InspectionDetailsForm(forms.ModelForm):
+    """Step 1: what was inspected, under which programme, when, by whom, how many cases."""
+
+    new_pdu_name = forms.CharField(
+        required=False,
+        max_length=200,
+        label="Or a new PDU's name",
+        help_text="For a PDU not in the list, e.g. Croydon PDU.",
+    )
+    new_pdu_region = forms.ModelChoiceField(
+        queryset=Region.objects.all(),
+        required=False,
+        label="New PDU's region",
+        empty_label="Choose a region",
+    )
+
+    class Meta:
+        model = Inspection
+        fields = [
+            "title",
+            "body",
+            "programme",
+            "fieldwork_start",
+            "published",
+            "lead_inspector",
+            "cases_inspected",
+            "practitioner_interviews",
+        ]
+        labels = {
+            "body": "Inspected body",
+            "fieldwork_start": "Fieldwork started",
+            "published": "Publication date",
+            "cases_inspected": "Cases inspected",
+            "practitioner_interviews": "Practitioner interviews",
+        }
+        help_texts = {"fieldwork_start": "For example, 15/08/2022", "published": "If published"}
+        error_messages = {
+            "title": {"required": "Enter the inspection's title"},
+            "programme": {"required": "Choose the inspection programme"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].required = False
+        self.fields["body"].empty_label = "Choose the inspected body"
+        self.fields["fieldwork_start"].required = True
+        self.fields["fieldwork_start"].error_messages["required"] = (
+            "Enter the date fieldwork started"
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        body, new_name = cleaned.get("body"), cleaned.get("new_pdu_name", "").strip()
+        if body and new_name:
+            self.add_error(
+                "new_pdu_name", "Choose a body from the list or name a new PDU, not both"
+            )
+        elif not body and not new_name:
+            self.add_error("body", "Choose the inspected body, or name a new PDU")
+        elif new_name and not cleaned.get("new_pdu_region"):
+            self.add_error("new_pdu_region", "Choose the new PDU's region")
+        elif (
+            new_name
+            and Body.objects.filter(
+                Q(name__iexact=new_name) | Q(slug=slugify(new_name.removesuffix(" PDU")))
+            ).exists()
+        ):
+            self.add_error("new_pdu_name", f"{new_name} is already in the list: choose it there")
+        start, published = cleaned.get("fieldwork_start"), cleaned.get("published")
+        if start and published and published < start:
+            self.add_error("published", "The publication date must be after fieldwork started")
+        return cleaned
+
+    def save(self, commit=True):
+        inspection = super().save(commit=False)
+        new_name = self.cleaned_data.get("new_pdu_name", "").strip()
+        if new_name:
+            name = new_name if new_name.endswith(" PDU") else f"{new_name} PDU"
+            inspection.body = Body.objects.create(
+                name=name,
+                short_name=name.removesuffix(" PDU"),
+                slug=slugify(name.removesuffix(" PDU")),
+                kind=Body.Kind.PDU,
+                region=self.cleaned_data["new_pdu_region"],
+            )
+        if commit:
+            inspection.save()
+        return inspection
+
+
+class RatingsForm(forms.Form):
+    """Step 2: a rating for each standard and the key-question percentages behind it.
+
+    A case-supervision standard's rating must follow HMIP's rule from its lowest key
+    question, unless the inspectors' published reason for departing from it is given.
+    """
+
+    def __init__(self, *args, inspection: Inspection, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.inspection = inspection
+        self.standards = list(
+            inspection.programme.standards.prefetch_related("key_questions").order_by("position")
+        )
+        ratings = {r.standard_id: r for r in inspection.ratings.all()}
+        scores = {s.key_question_id: s.percent_yes for s in inspection.key_question_scores.all()}
+        choices = [("", "Choose a rating"), *Rating.choices]
+        for standard in self.standards:
+            existing = ratings.get(standard.pk)
+            if standard.is_rated:
+                self.fields[f"rating_{standard.pk}"] = forms.ChoiceField(
+                    choices=choices,
+                    required=False,
+                    label=f"Rating for {standard}",
+                    initial=existing.rating if existing else "",
+                )
+                self.fields[f"override_{standard.pk}"] = forms.CharField(
+                    required=False,
+                    widget=forms.Textarea(attrs={"rows": 2}),
+                    label=f"Inspectors' reason for departing from the usual rule ({standard})",
+                    initial=existing.override_reason if existing else "",
+                )
+            for question in standard.key_questions.all():
+                self.fields[f"kq_{question.pk}"] = forms.DecimalField(
+                    required=False,
+                    max_digits=4,
+                    decimal_places=1,
+                    validators=[MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))],
+                    label=question.text,
+                    initial=scores.get(question.pk),
+                    error_messages={
+                        "invalid": f"Enter the percentage for '{question.text}' as a number",
+                        "max_decimal_places": "Enter a percentage with at most one decimal place",
+                        "max_digits": "Enter a percentage from 0 to 100",
+                        "max_whole_digits": "Enter a percentage from 0 to 100",
+                    },
+                )
+
+    def rows(self):
+        """(standard, rating field, override field, key-question fields) for the template."""
+        return [
+            (
+                standard,
+                self[f"rating_{standard.pk}"] if standard.is_rated else None,
+                self[f"override_{standard.pk}"] if standard.is_rated else None,
+                [self[f"kq_{q.pk}"] for q in standard.key_questions.all()],
+            )
+            for standard in self.standards
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for standard in self.standards:
+            rating = cleaned.get(f"rating_{standard.pk}") if standard.is_rated else None
+            percentages = {q.pk: cleaned.get(f"kq_{q.pk}") for q in standard.key_questions.all()}
+            inspected = rating not in (None, "", Rating.NOT_INSPECTED)
+            if standard.rated_from_key_questions and inspected:
+                for question in standard.key_questions.all():
+                    if percentages[question.pk] is None and not self.has_error(f"kq_{question.pk}"):
+                        self.add_error(
+                            f"kq_{question.pk}",
+                            f"Enter the percentage 'Yes' for '{question.text}'",
+                        )
+                if all(p is not None for p in percentages.values()):
+                    expected = rules.rating_from_key_questions(percentages.values())
+                    override = cleaned.get(f"override_{standard.pk}", "").strip()
+                    if expected != rating and not override:
+                        self.add_error(
+                            f"rating_{standard.pk}",
+                            f"{standard}: the lowest key question gives "
+                            f"{Rating(expected).label}, not {Rating(rating).label}. Correct "
+                            "the rating or give the inspectors' reason for departing from the rule",
+                        )
+        return cleaned
+
+
+class ImportForm(forms.Form):
+    """Upload a published report's text to fill a draft for review."""
+
+    report = forms.FileField(
+        label="Report text",
+        help_text="A .txt file of the published report, up to 2 MB.",
+        validators=[FileExtensionValidator(["txt"], "Upload the report as a .txt file")],
+        error_messages={"required": "Choose the report's text file"},
+    )
+    region = forms.ModelChoiceField(
+        queryset=Region.objects.all(),
+        required=False,
+        empty_label="Only needed for a PDU not yet in the database",
+        label="Region of a new PDU",
+    )
+
+    def clean_report(self):
+        upload = self.cleaned_data["report"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError("The file must be smaller than 2 MB")
+        try:
+            text = upload.read().decode("utf-8")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(
+                "The file must be UTF-8 text, such as a report saved as plain text"
+            ) from None
+        if "\x00" in text:
+            raise forms.ValidationError("The file must be text, not a binary file")
+        self.cleaned_data["text"] = text
+        return upload
+
+
+class BaseEntryFormSet(BaseModelFormSet):
+    """A formset over one inspection's records; new rows belong to that inspection."""
+
+    def __init__(self, *args, inspection: Inspection, **kwargs):
+        self.inspection = inspection
+        kwargs.setdefault("queryset", self.model.objects.filter(inspection=inspection))
+        super().__init__(*args, **kwargs)
+
+
+class FindingForm(forms.ModelForm):
+    class Meta:
+        model = Finding
+        fields = ["section", "kind", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        error_messages = {
+            "section": {"required": "Choose the standard or section the finding sits under"},
+            "text": {"required": "Enter the finding's text as published"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["section"].queryset = Section.objects.order_by("name")
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["number", "addressee", "addressee_label", "text"]
+        labels = {"addressee_label": "Addressee as published"}
+        error_messages = {
+            "number": {"required": "Enter the recommendation's number"},
+            "addressee": {"required": "Choose who the recommendation is addressed to"},
+            "text": {"required": "Enter the recommendation's text as published"},
+        }
+
+
+class BaseRecommendationFormSet(BaseEntryFormSet):
+    def clean(self):
+        super().clean()
+        seen = set()
+        for form in self.forms:
+            if not form.has_changed() and not form.instance.pk:
+                continue
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            key = (form.cleaned_data.get("addressee"), form.cleaned_data.get("number"))
+            if None in key:
+                continue
+            if key in seen:
+                form.add_error("number", f"Recommendation {key[1]} to {key[0]} is numbered twice")
+            seen.add(key)
+
+
+class ContextFigureForm(forms.ModelForm):
+    class Meta:
+        model = ContextFigure
+        fields = ["body", "category", "label", "value", "value_text", "unit", "as_at"]
+        labels = {"value_text": "Value as published", "as_at": "As at"}
+
+
+FindingFormSet = modelformset_factory(
+    Finding, form=FindingForm, formset=BaseEntryFormSet, extra=3, can_delete=True
+)
+RecommendationFormSet = modelformset_factory(
+    Recommendation,
+    form=RecommendationForm,
+    formset=BaseRecommendationFormSet,
+    extra=3,
+    can_delete=True,
+)
+ContextFigureFormSet = modelformset_factory(
+    ContextFigure, form=ContextFigureForm, formset=BaseEntryFormSet, extra=3, can_delete=True
+)
