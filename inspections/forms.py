@@ -4,21 +4,33 @@ from decimal import Decimal
 
 from django import forms
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.db import transaction
 from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.text import slugify
 
 from pdus.models import Body, Region
 from ratings import rules
-from ratings.models import Rating
+from ratings.models import KeyQuestionScore, Rating, StandardRating
 from recommendations.models import Recommendation
 
-from .models import ContextFigure, Finding, Inspection, Section
+from . import checks
+from .govuk import GovukFormMixin
+from .models import ContextFigure, Finding, Inspection, Section, SourceDocument
 
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
-class InspectionDetailsForm(forms.ModelForm):
+def unique_slug(title: str) -> str:
+    base = slugify(title)[:90] or "inspection"
+    slug, n = base, 1
+    while Inspection.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class InspectionDetailsForm(GovukFormMixin, forms.ModelForm):
     """Step 1: what was inspected, under which programme, when, by whom, how many cases."""
 
     new_pdu_name = forms.CharField(
@@ -53,7 +65,11 @@ class InspectionDetailsForm(forms.ModelForm):
             "cases_inspected": "Cases inspected",
             "practitioner_interviews": "Practitioner interviews",
         }
-        help_texts = {"fieldwork_start": "For example, 15/08/2022", "published": "If published"}
+        help_texts = {"published": "Leave blank while unpublished"}
+        widgets = {
+            "fieldwork_start": forms.DateInput(attrs={"type": "date"}),
+            "published": forms.DateInput(attrs={"type": "date"}),
+        }
         error_messages = {
             "title": {"required": "Enter the inspection's title"},
             "programme": {"required": "Choose the inspection programme"},
@@ -93,6 +109,8 @@ class InspectionDetailsForm(forms.ModelForm):
 
     def save(self, commit=True):
         inspection = super().save(commit=False)
+        if not inspection.slug:
+            inspection.slug = unique_slug(inspection.title)
         new_name = self.cleaned_data.get("new_pdu_name", "").strip()
         if new_name:
             name = new_name if new_name.endswith(" PDU") else f"{new_name} PDU"
@@ -103,12 +121,22 @@ class InspectionDetailsForm(forms.ModelForm):
                 kind=Body.Kind.PDU,
                 region=self.cleaned_data["new_pdu_region"],
             )
+        if inspection.source_document_id is None:
+            # Entered by hand: the document is the report the admin is reading from.
+            inspection.source_document = SourceDocument.objects.create(
+                filename=f"entered-{inspection.slug}",
+                title=inspection.title,
+                kind=SourceDocument.Kind.PDU_REPORT,
+                author="HM Inspectorate of Probation",
+                published=inspection.published,
+                sha256="",
+            )
         if commit:
             inspection.save()
         return inspection
 
 
-class RatingsForm(forms.Form):
+class RatingsForm(GovukFormMixin, forms.Form):
     """Step 2: a rating for each standard and the key-question percentages behind it.
 
     A case-supervision standard's rating must follow HMIP's rule from its lowest key
@@ -154,6 +182,7 @@ class RatingsForm(forms.Form):
                         "max_whole_digits": "Enter a percentage from 0 to 100",
                     },
                 )
+        self.style_fields()
 
     def rows(self):
         """(standard, rating field, override field, key-question fields) for the template."""
@@ -192,8 +221,46 @@ class RatingsForm(forms.Form):
                         )
         return cleaned
 
+    @transaction.atomic
+    def save(self):
+        """Write the ratings and percentages, then compute the score and overall rating."""
+        data = self.cleaned_data
+        by_hand = {"source_section": "Entered by hand", "source_line": None}
+        for standard in self.standards:
+            if standard.is_rated:
+                rating = data[f"rating_{standard.pk}"]
+                if rating:
+                    StandardRating.objects.update_or_create(
+                        inspection=self.inspection,
+                        standard=standard,
+                        defaults={
+                            "rating": rating,
+                            "override_reason": data[f"override_{standard.pk}"].strip(),
+                        },
+                        create_defaults={
+                            "rating": rating,
+                            "override_reason": data[f"override_{standard.pk}"].strip(),
+                            "published_code": standard.code,
+                            **by_hand,
+                        },
+                    )
+                else:
+                    self.inspection.ratings.filter(standard=standard).delete()
+            for question in standard.key_questions.all():
+                percent = data[f"kq_{question.pk}"]
+                if percent is None:
+                    self.inspection.key_question_scores.filter(key_question=question).delete()
+                    continue
+                KeyQuestionScore.objects.update_or_create(
+                    inspection=self.inspection,
+                    key_question=question,
+                    defaults={"percent_yes": percent},
+                    create_defaults={"percent_yes": percent, **by_hand},
+                )
+        checks.set_score(self.inspection)
 
-class ImportForm(forms.Form):
+
+class ImportForm(GovukFormMixin, forms.Form):
     """Upload a published report's text to fill a draft for review."""
 
     report = forms.FileField(
@@ -204,8 +271,10 @@ class ImportForm(forms.Form):
     )
     region = forms.ModelChoiceField(
         queryset=Region.objects.all(),
+        to_field_name="slug",
         required=False,
         empty_label="Only needed for a PDU not yet in the database",
+        error_messages={"invalid_choice": "Choose a region from the list"},
         label="Region of a new PDU",
     )
 
@@ -233,8 +302,31 @@ class BaseEntryFormSet(BaseModelFormSet):
         kwargs.setdefault("queryset", self.model.objects.filter(inspection=inspection))
         super().__init__(*args, **kwargs)
 
+    @transaction.atomic
+    def save(self, commit=True):
+        """Save the rows; new ones are the inspection's, cited to its document by hand."""
+        records = super().save(commit=False)
+        for record in self.deleted_objects:
+            record.delete()
+        has_position = any(f.name == "position" for f in self.model._meta.fields)
+        last = (
+            max(self.get_queryset().values_list("position", flat=True), default=0)
+            if (has_position)
+            else 0
+        )
+        for record in records:
+            if record.pk is None:
+                record.inspection = self.inspection
+                record.source_document = self.inspection.source_document
+                record.source_section = "Entered by hand"
+                if has_position:
+                    last += 1
+                    record.position = last
+            record.save()
+        return records
 
-class FindingForm(forms.ModelForm):
+
+class FindingForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Finding
         fields = ["section", "kind", "text"]
@@ -249,7 +341,7 @@ class FindingForm(forms.ModelForm):
         self.fields["section"].queryset = Section.objects.order_by("name")
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Recommendation
         fields = ["number", "addressee", "addressee_label", "text"]
@@ -278,11 +370,12 @@ class BaseRecommendationFormSet(BaseEntryFormSet):
             seen.add(key)
 
 
-class ContextFigureForm(forms.ModelForm):
+class ContextFigureForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = ContextFigure
         fields = ["body", "category", "label", "value", "value_text", "unit", "as_at"]
         labels = {"value_text": "Value as published", "as_at": "As at"}
+        widgets = {"as_at": forms.DateInput(attrs={"type": "date"})}
 
 
 FindingFormSet = modelformset_factory(

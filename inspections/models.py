@@ -63,7 +63,9 @@ class SourceDocument(models.Model):
     )
     url = models.URLField(blank=True)
     licence = models.CharField(max_length=200, blank=True)
-    sha256 = models.CharField(max_length=64, help_text="Of the text the fixtures were built from.")
+    sha256 = models.CharField(
+        max_length=64, blank=True, help_text="Of the text read; blank where entered by hand."
+    )
 
     class Meta:
         ordering = ["filename"]
@@ -240,7 +242,9 @@ class ContextFigure(SourcedRecord):
     source_note = models.CharField(
         max_length=300, blank=True, help_text="The document's own attribution, e.g. a footnote."
     )
-    quote = models.TextField(help_text="The sentence the figure is taken from, verbatim.")
+    quote = models.TextField(
+        blank=True, help_text="The sentence the figure is taken from, verbatim."
+    )
 
     class Meta:
         ordering = ["body__name", "category", "label"]

@@ -110,7 +110,7 @@ class StandardRating(models.Model):
         blank=True, help_text="Inspectors' published reason for departing from the usual rule."
     )
     source_section = models.CharField(max_length=200)
-    source_line = models.PositiveIntegerField()
+    source_line = models.PositiveIntegerField(null=True, blank=True)
 
     objects = StandardRatingQuerySet.as_manager()
 
@@ -137,7 +137,7 @@ class KeyQuestionScore(models.Model):
     key_question = models.ForeignKey(KeyQuestion, on_delete=models.PROTECT, related_name="scores")
     percent_yes = models.DecimalField(max_digits=4, decimal_places=1)
     source_section = models.CharField(max_length=200)
-    source_line = models.PositiveIntegerField()
+    source_line = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["inspection", "key_question__standard__position", "key_question__position"]

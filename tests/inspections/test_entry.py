@@ -1,0 +1,271 @@
+"""Admins enter and import inspections as drafts, checked against HMIP's rules, then publish."""
+
+from datetime import date
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from inspections.models import Finding, Inspection
+from pdus.models import Body, Region
+from ratings.models import Standard
+
+MANAGE_URLS = ["/manage/", "/manage/new/", "/manage/import/"]
+
+
+@pytest.fixture
+def admin(db):
+    user = User.objects.create_user("admin-user", password="a-long-test-password")
+    user.user_permissions.add(Permission.objects.get(codename="change_inspection"))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def lambeth_text(reports_dir):
+    return (reports_dir / "000_dc3a9006563f0344.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def new_report(lambeth_text):
+    """A report of a PDU the database does not know yet."""
+    return lambeth_text.replace("Lambeth", "Croydon")
+
+
+def upload(client, text, name="report.txt", region="london"):
+    file = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
+    return client.post("/manage/import/", {"report": file, "region": region})
+
+
+# --- Who may ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url", MANAGE_URLS)
+def test_signed_out_users_are_sent_to_sign_in(client, published_data, url):
+    response = client.get(url)
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+@pytest.mark.parametrize("url", MANAGE_URLS)
+def test_signed_in_users_who_are_not_admins_get_403(client, published_data, url):
+    client.force_login(User.objects.create_user("reader", password="a-long-test-password"))
+    assert client.get(url).status_code == 403
+    assert client.post(url, {}).status_code == 403
+
+
+@pytest.mark.parametrize("url", MANAGE_URLS)
+def test_admins_reach_the_pages(admin, published_data, url):
+    assert admin.get(url).status_code == 200
+
+
+def test_posts_need_the_csrf_token(published_data, new_report):
+    user = User.objects.create_superuser("root", password="a-long-test-password")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(user)
+    assert upload(client, new_report).status_code == 403
+    assert not Inspection.objects.filter(is_published=False).exists()
+
+
+# --- Import -----------------------------------------------------------------------------
+
+
+def test_import_makes_a_draft_that_nobody_else_sees(admin, client, published_data, new_report):
+    response = upload(admin, new_report)
+    assert response.status_code == 302
+    draft = Inspection.objects.get(body__slug="croydon")
+    assert not draft.is_published
+    assert (draft.score, draft.max_score, draft.overall_rating) == (3, 24, "inadequate")
+    assert draft.findings.count() == 83 and draft.recommendations.count() == 12
+    assert draft.body.region.slug == "london"
+    assert client.get(draft.get_absolute_url()).status_code == 404
+    assert client.get(f"/api/inspections/{draft.slug}/").status_code == 404
+    assert "Croydon" not in client.get("/").content.decode()
+    review = admin.get(response["Location"]).content.decode()
+    assert "What the import could not read" in review
+
+
+def test_reimporting_replaces_the_draft(admin, published_data, new_report):
+    upload(admin, new_report)
+    upload(admin, new_report)
+    drafts = Inspection.objects.filter(body__slug="croydon")
+    assert drafts.count() == 1
+    assert drafts.get().findings.count() == 83
+
+
+def test_importing_a_published_report_is_refused(admin, published_data, lambeth_text):
+    response = upload(admin, lambeth_text)
+    assert response.status_code == 400
+    assert "already published" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.txt", b"Minutes of the committee meeting.", "does not read as a PDU inspection"),
+        ("report.pdf", b"%PDF-1.7 ...", "Upload the report as a .txt file"),
+        ("report.txt", b"\xff\xfe\x00binary", "must be UTF-8 text"),
+        ("report.txt", b"", "The submitted file is empty"),
+    ],
+)
+def test_bad_uploads_are_refused_and_save_nothing(admin, published_data, name, content, message):
+    before = (Inspection.objects.count(), Finding.objects.count(), Body.objects.count())
+    file = SimpleUploadedFile(name, content, content_type="text/plain")
+    response = admin.post("/manage/import/", {"report": file})
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert (Inspection.objects.count(), Finding.objects.count(), Body.objects.count()) == before
+
+
+def test_uploads_over_2_mb_are_refused(admin, published_data):
+    file = SimpleUploadedFile("big.txt", b"x" * (2 * 1024 * 1024 + 1))
+    response = admin.post("/manage/import/", {"report": file})
+    assert response.status_code == 400
+    assert "smaller than 2 MB" in response.content.decode()
+
+
+def test_a_new_pdu_needs_its_region(admin, published_data, new_report):
+    response = upload(admin, new_report, region="")
+    assert response.status_code == 400
+    assert "choose its region" in response.content.decode()
+
+
+def test_import_command_dry_run_saves_nothing(published_data, tmp_path, new_report, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "croydon.txt"
+    path.write_text(new_report, encoding="utf-8")
+    call_command("import_report", str(path), "--region", "london", "--dry-run")
+    assert "Would import" in capsys.readouterr().out
+    assert not Body.objects.filter(slug="croydon").exists()
+
+
+# --- Entering by hand -------------------------------------------------------------------
+
+
+def details(**overrides):
+    return {
+        "title": "An inspection of probation services in: Croydon PDU",
+        "new_pdu_name": "Croydon PDU",
+        "new_pdu_region": Region.objects.get(slug="london").pk,
+        "programme": Standard.objects.get(code="2.2").programme_id,
+        "fieldwork_start": "2023-03-06",
+        "published": "2023-06-01",
+        "lead_inspector": "A Person",
+        "cases_inspected": "40",
+        "practitioner_interviews": "30",
+        **overrides,
+    }
+
+
+def test_details_are_checked(admin, published_data):
+    response = admin.post("/manage/new/", details(published="2023-01-01", new_pdu_region=""))
+    page = response.content.decode()
+    assert response.status_code == 200 and "There is a problem" in page
+    assert "Choose the new PDU&#x27;s region" in page
+    assert not Inspection.objects.filter(title__contains="Croydon").exists()
+
+
+def test_dates_must_be_in_order(admin, published_data):
+    response = admin.post("/manage/new/", details(published="2023-01-01"))
+    assert "The publication date must be after fieldwork started" in response.content.decode()
+
+
+def ratings_data(inspection, **overrides):
+    data = {}
+    for standard in inspection.programme.standards.prefetch_related("key_questions"):
+        if standard.is_rated:
+            data[f"rating_{standard.pk}"] = "requires_improvement"
+            data[f"override_{standard.pk}"] = ""
+        for question in standard.key_questions.all():
+            data[f"kq_{question.pk}"] = "55"
+    data[f"rating_{Standard.objects.get(code='2.1').pk}"] = "not_inspected"
+    return {**data, **overrides}
+
+
+@pytest.fixture
+def draft(admin, published_data):
+    response = admin.post("/manage/new/", details())
+    assert response.status_code == 302, response.content.decode()
+    return Inspection.objects.get(body__slug="croydon")
+
+
+def test_ratings_compute_the_score(admin, draft):
+    response = admin.post(f"/manage/{draft.slug}/ratings/", ratings_data(draft))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert (draft.score, draft.max_score, draft.overall_rating) == (8, 24, "requires_improvement")
+
+
+def test_a_rating_must_follow_the_rule_unless_overridden(admin, draft):
+    assessment = Standard.objects.get(code="2.2")
+    data = ratings_data(draft, **{f"rating_{assessment.pk}": "good"})
+    response = admin.post(f"/manage/{draft.slug}/ratings/", data)
+    assert "the lowest key question gives Requires improvement, not Good" in (
+        response.content.decode()
+    )
+    assert not draft.ratings.exists()  # nothing half-saved
+    data[f"override_{assessment.pk}"] = "The positives override the guidance in this instance."
+    assert admin.post(f"/manage/{draft.slug}/ratings/", data).status_code == 302
+    assert draft.ratings.get(standard=assessment).rating == "good"
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("101", "Ensure this value is less than or equal to 100"),
+        ("-1", "Ensure this value is greater than or equal to 0"),
+        ("12.34", "at most one decimal place"),
+        ("twelve", "as a number"),
+        ("", "Enter the percentage"),
+    ],
+)
+def test_percentages_are_checked(admin, draft, value, message):
+    question = Standard.objects.get(code="2.3").key_questions.first()
+    response = admin.post(
+        f"/manage/{draft.slug}/ratings/", ratings_data(draft, **{f"kq_{question.pk}": value})
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+
+
+def test_recommendation_numbers_cannot_repeat_for_one_addressee(admin, draft):
+    prefix = "recommendations"
+    data = {
+        f"{prefix}-TOTAL_FORMS": "2",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+    }
+    for i in range(2):
+        data |= {
+            f"{prefix}-{i}-number": "1",
+            f"{prefix}-{i}-addressee": draft.body.pk,
+            f"{prefix}-{i}-addressee_label": "Croydon PDU",
+            f"{prefix}-{i}-text": f"do thing {i}",
+        }
+    response = admin.post(f"/manage/{draft.slug}/recommendations/", data)
+    assert response.status_code == 400
+    assert "numbered twice" in response.content.decode()
+    assert not draft.recommendations.exists()
+
+
+def test_publishing_checks_everything_again(admin, client, draft):
+    response = admin.post(f"/manage/{draft.slug}/review/")
+    assert response.status_code == 400
+    assert "Give a rating for 1.1 Leadership" in response.content.decode()
+    draft.refresh_from_db()
+    assert not draft.is_published
+
+    admin.post(f"/manage/{draft.slug}/ratings/", ratings_data(draft))
+    response = admin.post(f"/manage/{draft.slug}/review/")
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.is_published
+    assert "Croydon" in client.get("/").content.decode()
+    assert draft.fieldwork_start == date(2023, 3, 6)
+
+
+def test_published_inspections_are_not_edited_as_drafts(admin, published_data):
+    assert admin.get("/manage/lambeth-pdu-2022/ratings/").status_code == 404
