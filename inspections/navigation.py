@@ -33,11 +33,20 @@ SERVICE_NAVIGATION = [
 ]
 
 
+# Sections only admins see.
+ADMIN_NAVIGATION = [("Enter inspections", "inspections:manage", ("/manage/",))]
+
+
 def service_navigation(request):
     """Context processor: the header's sections, marking the one the page belongs to."""
+    from .rules import can_manage_inspections
+
     path = request.path
+    sections = SERVICE_NAVIGATION
+    if can_manage_inspections(request.user):
+        sections = [*SERVICE_NAVIGATION, *ADMIN_NAVIGATION]
     items = []
-    for label, url_name, prefixes in SERVICE_NAVIGATION:
+    for label, url_name, prefixes in sections:
         url = reverse(url_name)
         active = path == url or path.startswith(prefixes)
         items.append({"label": label, "url": url, "active": active, "current": path == url})
