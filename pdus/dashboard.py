@@ -184,7 +184,8 @@ class ComparisonRow:
 
     @property
     def differs(self) -> bool:
-        return len({c.rating.rating if c.rating else None for c in self.cells}) > 1
+        """Whether the PDUs that have a rating for the standard were rated differently."""
+        return len({c.rating.rating for c in self.cells if c.rating}) > 1
 
 
 @dataclass
@@ -193,6 +194,10 @@ class KeyQuestionRow:
     text: str
     cells: list[KeyQuestionResult | None]
     told_apart: list[tuple[str, str]]
+
+    @property
+    def published_count(self) -> int:
+        return sum(c is not None for c in self.cells)
 
     @property
     def has_differences(self) -> bool:

@@ -2,7 +2,7 @@
 
 import django_tables2 as tables
 import pandas as pd
-from django.db.models import Case, F, IntegerField, Value, When
+from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -92,7 +92,18 @@ class PDUInspectionTable(tables.Table):
         return ordered(queryset, "fieldwork_start", is_descending), True
 
     def order_score(self, queryset, is_descending):
-        return ordered(queryset, "score", is_descending), True
+        # As the overview ranks: by score, then by score as a share of the maximum
+        # (3/24 above 3/27), so the two pages agree.
+        shared = queryset.annotate(
+            score_share=ExpressionWrapper(F("score") * 1.0 / F("max_score"), FloatField())
+        )
+        direction = "desc" if is_descending else "asc"
+        return shared.order_by(
+            getattr(F("score"), direction)(nulls_last=True),
+            getattr(F("score_share"), direction)(nulls_last=True),
+            "body__name",
+            "pk",
+        ), True
 
     def order_overall_rating(self, queryset, is_descending):
         ranked = queryset.annotate(rating_rank=RATING_RANK)

@@ -18,7 +18,9 @@ from .models import Rating
 FONT = "Arial, sans-serif"
 TEXT_COLOUR = "#0b0c0c"  # GOV.UK text colour
 GRID_COLOUR = "#b1b4b6"  # GOV.UK border colour
-CONFIG = {"displaylogo": False, "responsive": True}
+# No mode bar: its buttons would sit inside the chart's role="img" wrapper (nested
+# interactive controls), and its "share" button uploads the chart to an outside site.
+CONFIG = {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 # (background, text) per rating, as the .app-rating-tag--* rules in static/css/app.css,
 # so a chart reads the same as the tags beside it. tests/ratings/test_charts.py checks

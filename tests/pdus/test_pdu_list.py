@@ -47,13 +47,13 @@ def test_lists_the_six_london_pdus_highest_score_first(client, published_data):
     assert response.status_code == 200
     assert set(names(response)) == LONDON_PDUS
     assert rows(response)[0] == ("Newham", "6/24")
-    # Ties on score go by name: Ealing and Hillingdon before Lambeth, both 3.
+    # Ties on score go by the share of the maximum, then by name.
     assert rows(response) == [
         ("Newham", "6/24"),
         ("BDH", "5/24"),
         ("Lewisham and Bromley", "4/24"),
+        ("Lambeth", "3/24"),  # 3 points of 24 ranks above 3 of 27, as on the overview
         ("Ealing and Hillingdon", "3/27"),
-        ("Lambeth", "3/24"),
         ("HFKCW", "0/27"),
     ]
 

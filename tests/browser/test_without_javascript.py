@@ -1,0 +1,96 @@
+"""With JavaScript off the charts cannot draw, but the tables beside them carry the same
+figures, so a user without JavaScript still gets every answer."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def no_js_page(browser, audit):
+    context = browser.new_context(java_script_enabled=False)
+    page = audit.watch(context.new_page())
+    yield page
+    context.close()
+
+
+def charts_drawn(page):
+    return page.locator(".app-chart svg")
+
+
+def test_overview_tables_without_javascript(
+    live_server, published_data, no_js_page, page, audit, goto_without_scripts
+):
+    url = f"{live_server.url}/"
+    no_js_page.goto(url)
+    expect(no_js_page.locator("body")).not_to_have_class(re.compile(r"\bjs-enabled\b"))
+    expect(charts_drawn(no_js_page)).to_have_count(0)
+
+    heatmap = no_js_page.get_by_role("table", name="Ratings by PDU (rows) and standard (columns)")
+    expect(heatmap).to_be_visible()
+    expect(heatmap.get_by_role("rowheader")).to_have_count(6)
+    expect(
+        heatmap.get_by_role("link", name="Inadequate for 2.2 Assessment at Lambeth")
+    ).to_be_visible()
+    ranking = no_js_page.get_by_role("table", name="PDUs ranked by score")
+    expect(ranking).to_be_visible()
+    expect(ranking.get_by_role("row").nth(1)).to_contain_text("Newham")
+    expect(ranking.get_by_role("row").nth(1)).to_contain_text("6/24")
+    spread = no_js_page.get_by_role("table", name="Number of PDUs given each rating, by standard")
+    expect(spread).to_be_visible()
+    assessment = spread.get_by_role("row").filter(
+        has=no_js_page.get_by_role("rowheader", name="2.2 Assessment")
+    )
+    expect(assessment.get_by_role("cell")).to_have_text(["0", "0", "0", "6 rated Inadequate", "0"])
+    audit.check(no_js_page, "no-js-overview", axe=False)
+
+    # axe needs JavaScript: audit the same HTML with its scripts removed instead.
+    goto_without_scripts(page, url)
+    expect(charts_drawn(page)).to_have_count(0)
+    audit.check(page, "no-js-overview-audited")
+    audit.assert_clean()
+
+
+def test_pdu_page_tables_without_javascript(
+    live_server, published_data, no_js_page, page, audit, goto_without_scripts
+):
+    url = f"{live_server.url}/pdus/lambeth/"
+    no_js_page.goto(url)
+    expect(charts_drawn(no_js_page)).to_have_count(0)
+    expect(no_js_page.get_by_role("heading", level=1)).to_have_text("Lambeth PDU")
+    key_questions = no_js_page.get_by_role("table", name="2.2 Assessment: key questions")
+    expect(key_questions).to_be_visible()
+    expect(
+        key_questions.get_by_role("row").filter(has_text="keeping other people safe")
+    ).to_contain_text("12%")
+    for standard in ["2.3 Planning", "2.4 Implementation and delivery", "2.5 Reviewing"]:
+        expect(no_js_page.get_by_role("table", name=f"{standard}: key questions")).to_be_visible()
+    audit.check(no_js_page, "no-js-pdu-lambeth", axe=False)
+
+    goto_without_scripts(page, url)
+    audit.check(page, "no-js-pdu-lambeth-audited")
+    audit.assert_clean()
+
+
+def test_compare_form_works_without_javascript(
+    live_server, published_data, no_js_page, page, audit, goto_without_scripts
+):
+    no_js_page.goto(f"{live_server.url}/compare/")
+    no_js_page.get_by_role("checkbox", name="Lambeth PDU").check()
+    no_js_page.get_by_role("checkbox", name="Newham PDU").check()
+    no_js_page.get_by_role("button", name="Compare").click()
+    expect(no_js_page).to_have_url(re.compile(r"pdu=lambeth&pdu=newham"))
+    table = no_js_page.get_by_role("table", name="Each standard's rating for each PDU")
+    expect(table).to_be_visible()
+    expect(
+        no_js_page.get_by_role("table", name="Key-question percentages for each PDU")
+    ).to_be_visible()
+    expect(charts_drawn(no_js_page)).to_have_count(0)
+    audit.check(no_js_page, "no-js-compare", axe=False)
+
+    goto_without_scripts(page, no_js_page.url)
+    audit.check(page, "no-js-compare-audited")
+    audit.assert_clean()
