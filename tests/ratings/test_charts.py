@@ -97,7 +97,8 @@ def test_charts_are_the_same_on_every_call():
 def test_charts_use_the_site_font_and_config(ranking_html):
     _, layout, config = plot_args(ranking_html, "score-ranking")
     assert layout["font"]["family"] == "Arial, sans-serif"
-    assert config == {"displaylogo": False, "responsive": True}
+    # No mode bar: no buttons inside the role="img" wrapper, no upload to an outside site.
+    assert config == {"displaylogo": False, "responsive": True, "displayModeBar": False}
 
 
 def test_chart_colours_match_the_rating_tags_in_app_css():
