@@ -21,6 +21,8 @@ setup: install
 	$(PY) manage.py load_published_data
 
 run: setup
+	$(PY) manage.py create_demo_accounts --if-debug
+	@echo "Sign in at http://127.0.0.1:$(PORT)/accounts/login/ as admin, inspector or director-<region> (e.g. director-london), password tracker-demo-password (local demo accounts only)."
 	@echo "Serving Inspection Findings at http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

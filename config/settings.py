@@ -152,3 +152,11 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Recommendation tracker: sign-in throttling (recommendations/throttling.py). After this
+# many failed attempts for one username from one address, sign-in is refused for the
+# period, counted in the default cache (per process unless CACHES names a shared one).
+LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_THROTTLE_ATTEMPTS", 5))
+LOGIN_THROTTLE_SECONDS = int(os.environ.get("DJANGO_LOGIN_THROTTLE_SECONDS", 15 * 60))
+# Links in the overdue digest e-mails (send_overdue_digests) start with this address.
+SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")

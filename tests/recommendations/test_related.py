@@ -1,0 +1,54 @@
+"""The findings and key questions shown with a recommendation, by the documented rule."""
+
+from recommendations.related import related_findings, related_key_question_scores
+from tests.recommendations.helpers import client_for, rec
+
+
+def test_a_risk_recommendation_meets_the_case_supervision_findings_of_its_report(lambeth_1):
+    risk = rec("lambeth-pdu-2022", 3)  # improve the quality of work ... risk of harm
+    findings = list(related_findings(risk))
+    assert findings
+    assert {f.inspection.slug for f in findings} == {"lambeth-pdu-2022"}
+    # Risk of harm's standards, and 1.1 Leadership for "quality of work" (quality assurance).
+    assert {f.section.standard.code for f in findings} == {"1.1", "2.2", "2.3", "2.4", "2.5"}
+    questions = list(related_key_question_scores(risk))
+    assert questions and all("safe" in q.key_question.text for q in questions)
+
+
+def test_a_staffing_recommendation_meets_the_staff_findings(published_data):
+    staffing = rec("lambeth-pdu-2022", 7)  # ensure Lambeth PDU has sufficient staffing
+    sections = {f.section.name for f in related_findings(staffing)}
+    assert "1.2 Staff" in sections
+
+
+def test_an_annex_pdu_meets_the_regional_letters_findings(published_data):
+    """Newham has no report of its own here: its findings come from the regional letter."""
+    newham = rec("newham-2022", 7, addressee="london-region")  # accredited programmes
+    findings = list(related_findings(newham))
+    assert findings
+    assert {f.inspection.slug for f in findings} == {"london-region-2022"}
+    assert "Accredited programmes" in {f.section.name for f in findings}
+
+
+def test_the_page_shows_why_it_was_made(client, published_data):
+    risk = rec("lambeth-pdu-2022", 3)
+    page = client.get(risk.get_absolute_url()).content.decode()
+    assert "Why it was made" in page
+    assert "risk of harm and safeguarding" in page
+    assert "2.2 Assessment" in page
+    assert "How findings are matched" in page
+
+
+def test_the_recommendation_page_shows_text_inspection_and_addressee(client, hmpps_rec):
+    page = client_for(None).get(hmpps_rec.get_absolute_url()).content.decode()
+    assert "consider incentives to improve recruitment and retention of staff" in page
+    assert "An inspection of probation services in: Lambeth PDU" in page
+    assert "HMPPS" in page
+    assert "Made in the same words 5 times" in page
+
+
+def test_drafts_are_not_in_the_tracker(client, lambeth_1):
+    lambeth_1.inspection.is_published = False
+    lambeth_1.inspection.save()
+    assert client.get(lambeth_1.get_absolute_url()).status_code == 404
+    assert client.get("/tracker/?pdu=lambeth").context["paginator"].count == 0
