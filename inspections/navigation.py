@@ -29,6 +29,7 @@ SERVICE_NAVIGATION = [
     ("PDUs", "pdus:pdu_list", ("/pdus/",)),
     ("Compare", "pdus:compare", ("/compare/",)),
     ("Inspections", "inspections:inspection_list", ("/inspections/", "/findings/")),
+    ("Tracker", "recommendations:tracker", ("/tracker/",)),
     ("API", "api:inspection_list", ("/api/",)),
 ]
 
