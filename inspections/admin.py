@@ -1,9 +1,21 @@
 from django.contrib import admin
+from django.db.models import Count
 
 from ratings.models import KeyQuestionScore, StandardRating
 from recommendations.models import Recommendation
 
-from .models import ContextFigure, DataQualityNote, Finding, Inspection, Section, SourceDocument
+from .models import (
+    ContextFigure,
+    DataQualityNote,
+    Finding,
+    Inspection,
+    Section,
+    SourceDocument,
+    Theme,
+    ThemeOverride,
+    ThemeTag,
+    UntaggedRecord,
+)
 
 
 @admin.register(SourceDocument)
@@ -98,3 +110,92 @@ class DataQualityNoteAdmin(admin.ModelAdmin):
     search_fields = ["description"]
     ordering = ["inspection__title", "kind", "pk"]
     autocomplete_fields = ["inspection"]
+
+
+# --- Findings explorer: themes ------------------------------------------------------------
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    """Themes come from inspections/themes.toml (`tag_themes`); a theme added here has no
+    rules and holds only the records put on it by overrides."""
+
+    list_display = ["name", "slug", "position", "tag_count"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    ordering = ["position", "name"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(tag_total=Count("tags"))
+
+    @admin.display(description="records tagged", ordering="tag_total")
+    def tag_count(self, theme):
+        return theme.tag_total
+
+
+@admin.register(ThemeOverride)
+class ThemeOverrideAdmin(admin.ModelAdmin):
+    """Correct the rules for one record: put it on a theme, or take it off.
+
+    The override keeps the record's inspection and text, so it still applies after the
+    fixtures are rebuilt and reloaded; saving or deleting it retags the record at once.
+    """
+
+    list_display = ["theme", "action", "record_type", "short_text", "inspection_slug", "created_at"]
+    list_filter = ["theme", "action", "record_type"]
+    list_select_related = ["theme"]
+    search_fields = ["text", "inspection_slug", "reason"]
+    autocomplete_fields = ["theme", "finding", "recommendation"]
+    fields = [
+        "theme",
+        "action",
+        "finding",
+        "recommendation",
+        "reason",
+        "record_type",
+        "inspection_slug",
+        "text",
+    ]
+    readonly_fields = ["record_type", "inspection_slug", "text"]
+
+    @admin.display(description="record")
+    def short_text(self, override):
+        return override.text[:100]
+
+
+@admin.register(ThemeTag)
+class ThemeTagAdmin(admin.ModelAdmin):
+    """Which records are on which theme. Derived from the rules and the overrides, so it
+    is read-only here: correct a record with a theme override."""
+
+    list_display = ["theme", "record", "source"]
+    list_filter = ["theme", "source"]
+    list_select_related = ["theme", "finding", "recommendation"]
+    search_fields = ["finding__text", "recommendation__text"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="finding or recommendation")
+    def record(self, tag):
+        return str(tag.finding or tag.recommendation)
+
+
+@admin.register(UntaggedRecord)
+class UntaggedRecordAdmin(admin.ModelAdmin):
+    """Records waiting to be tagged with themes; the explorer's next page tags them."""
+
+    list_display = ["record_type", "record_id"]
+    list_filter = ["record_type"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -303,3 +303,194 @@ class DataQualityNote(models.Model):
 
     def __str__(self):
         return self.description[:80]
+
+
+# --- Findings explorer: themes ------------------------------------------------------------
+# The themes and their rules live in inspections/themes.toml; inspections/themes.py reads
+# them, tags records and keeps the tags in step. The full-text index is in search.py.
+
+
+class Theme(models.Model):
+    """A topic that runs through the reports, e.g. staffing and workloads.
+
+    Synced from inspections/themes.toml (`tag_themes`); a theme added in the admin has no
+    rules and holds only the records admins put on it.
+    """
+
+    slug = models.SlugField(max_length=100, unique=True)
+    name = models.CharField(max_length=150, unique=True)
+    description = models.TextField(blank=True)
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("inspections:theme_detail", args=[self.slug])
+
+
+class ThemeTag(models.Model):
+    """A finding or recommendation on a theme, by the rules or by an admin's override.
+
+    Derived data, rewritten from the rules and the overrides: for records queued in
+    UntaggedRecord by themes.tag_pending(), and for all by `tag_themes`.
+    """
+
+    class Source(models.TextChoices):
+        RULE = "rule", "Rules in themes.toml"
+        ADMIN = "admin", "Admin override"
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="tags")
+    finding = models.ForeignKey(
+        Finding, on_delete=models.CASCADE, related_name="theme_tags", null=True, blank=True
+    )
+    recommendation = models.ForeignKey(
+        "recommendations.Recommendation",
+        on_delete=models.CASCADE,
+        related_name="theme_tags",
+        null=True,
+        blank=True,
+    )
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.RULE)
+
+    class Meta:
+        ordering = ["theme", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(finding__isnull=False, recommendation__isnull=True)
+                    | models.Q(finding__isnull=True, recommendation__isnull=False)
+                ),
+                name="theme_tag_one_record",
+            ),
+            # Record first: the explorer looks up each matching record's themes, and these
+            # indexes answer that without reading the table.
+            models.UniqueConstraint(fields=["finding", "theme"], name="unique_theme_finding"),
+            models.UniqueConstraint(
+                fields=["recommendation", "theme"], name="unique_theme_recommendation"
+            ),
+        ]
+
+    def __str__(self):
+        record = self.finding or self.recommendation
+        return f"{self.theme}: {record}"
+
+
+class ThemeOverride(models.Model):
+    """An admin's correction of the rules: put a record on a theme, or take it off.
+
+    Kept by the record's inspection and exact text, not its id, so it survives a rebuild
+    of the fixtures that renumbers records; `finding`/`recommendation` point at the record
+    it last matched and are how an admin picks one.
+    """
+
+    class Action(models.TextChoices):
+        ADD = "add", "Put on the theme"
+        REMOVE = "remove", "Take off the theme"
+
+    class RecordType(models.TextChoices):
+        FINDING = "finding", "Finding"
+        RECOMMENDATION = "recommendation", "Recommendation"
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="overrides")
+    action = models.CharField(max_length=10, choices=Action.choices)
+    finding = models.ForeignKey(
+        Finding,
+        on_delete=models.SET_NULL,
+        related_name="theme_overrides",
+        null=True,
+        blank=True,
+        help_text="Choose a finding or a recommendation.",
+    )
+    recommendation = models.ForeignKey(
+        "recommendations.Recommendation",
+        on_delete=models.SET_NULL,
+        related_name="theme_overrides",
+        null=True,
+        blank=True,
+    )
+    record_type = models.CharField(max_length=20, choices=RecordType.choices, editable=False)
+    inspection_slug = models.CharField(max_length=100, editable=False)
+    text = models.TextField(editable=False, help_text="The record's text when overridden.")
+    reason = models.TextField(blank=True, help_text="Why the rules get this record wrong.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["theme", "-created_at"]
+
+    def __str__(self):
+        return f"{self.get_action_display()} {self.theme}: {self.text[:60]}"
+
+    def save(self, *args, **kwargs):
+        # The key that finds the record again after a rebuild; kept when the record goes.
+        # Taken from the record only when one is newly chosen: after a rebuild the old id
+        # may hold another record until tagging points the override at the right one.
+        record = self.finding if self.finding_id else self.recommendation
+        if record is not None and not self._state.adding:
+            stored = type(self).objects.filter(pk=self.pk).values("finding_id", "recommendation_id")
+            if stored and stored[0] == {
+                "finding_id": self.finding_id,
+                "recommendation_id": self.recommendation_id,
+            }:
+                record = None
+        if record is not None:
+            self.record_type = (
+                self.RecordType.FINDING if self.finding_id else self.RecordType.RECOMMENDATION
+            )
+            self.inspection_slug = record.inspection.slug
+            self.text = record.text
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.finding_id and self.recommendation_id:
+            raise ValidationError("Choose a finding or a recommendation, not both")
+        if not (self.finding_id or self.recommendation_id or self.text):
+            raise ValidationError("Choose a finding or a recommendation")
+
+
+class UntaggedRecord(models.Model):
+    """A finding or recommendation written since it was last tagged with themes.
+
+    Database triggers (themes.install_triggers) add a row for every insert or change of
+    a record's text, whatever made it: loaddata, bulk_create, the importer, the admin.
+    The explorer's pages and `tag_themes` tag the queued records and remove the rows.
+    """
+
+    record_type = models.CharField(max_length=20)
+    record_id = models.BigIntegerField()
+
+    def __str__(self):
+        return f"{self.record_type} {self.record_id}"
+
+
+def _retag_overridden(sender, instance, **kwargs):
+    from . import themes
+
+    themes.apply_override_change(instance)
+
+
+def _after_migrate(sender, app_config=None, using="default", **kwargs):
+    # After every migrate or flush: the triggers (SQLite drops a table's triggers when a
+    # migration remakes it), the themes from themes.toml, and tags for queued records.
+    if app_config is None or app_config.label != "inspections":
+        return
+    from django.db import connections
+
+    from . import search, themes
+
+    search.ensure_index(connections[using])
+    themes.ensure_triggers(connections[using])
+    themes.sync_themes(using=using)
+    themes.tag_pending(using=using, check_tables=True)
+
+
+models.signals.post_save.connect(_retag_overridden, sender=ThemeOverride, dispatch_uid="override")
+models.signals.post_delete.connect(
+    _retag_overridden, sender=ThemeOverride, dispatch_uid="override_deleted"
+)
+models.signals.post_migrate.connect(_after_migrate, dispatch_uid="inspections_after_migrate")

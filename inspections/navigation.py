@@ -30,6 +30,7 @@ SERVICE_NAVIGATION = [
     ("Compare", "pdus:compare", ("/compare/",)),
     ("Inspections", "inspections:inspection_list", ("/inspections/", "/findings/")),
     ("Tracker", "recommendations:tracker", ("/tracker/",)),
+    ("Explore findings", "inspections:explore", ("/explore/",)),
     ("API", "api:inspection_list", ("/api/",)),
 ]
 

@@ -27,3 +27,15 @@ urlpatterns += [
     path("manage/<slug:slug>/figures/", views.FiguresStepView.as_view(), name="manage_figures"),
     path("manage/<slug:slug>/review/", views.ReviewStepView.as_view(), name="manage_review"),
 ]
+
+# The findings explorer.
+urlpatterns += [
+    path("explore/", views.ExploreView.as_view(), name="explore"),
+    path("explore/themes/", views.ThemeListView.as_view(), name="theme_list"),
+    path("explore/themes/<slug:slug>/", views.ThemeDetailView.as_view(), name="theme_detail"),
+    path(
+        "explore/recurring/",
+        views.RecurringRecommendationsView.as_view(),
+        name="recurring_recommendations",
+    ),
+]

@@ -1,0 +1,1270 @@
+"""Full-text search over findings, recommendations and context-figure labels, with facets.
+
+One interface (`Search`), two backends:
+
+- PostgreSQL: a `search_vector` tsvector column on each searched table, filled by the
+  built-in `tsvector_update_trigger` and indexed with GIN; ranked by `ts_rank`, matches
+  marked by `ts_headline`.
+- SQLite: an FTS5 external-content table beside each searched table, kept in step by
+  triggers; ranked by `bm25`, matches marked by `highlight()`.
+
+Both live in the database, not in save(), so records that arrive by `loaddata`,
+`bulk_create`, the importer, the admin or a raw UPDATE are searchable the moment they are
+written. Migration 0004 installs them; `ensure_index` (run after every migrate) puts back
+any trigger a later migration dropped, as SQLite does when Django remakes a table.
+
+The user's words are parsed once (`parse_query`) into terms, phrases ("..."),
+alternatives (OR) and exclusions (-word). Each backend renders that structure in its own
+syntax from the words alone (letters and digits), passed as parameters: nothing the user
+types can reach either query language as syntax.
+
+Facet counts come from one query over the matching rows, whatever their number, so a
+page runs the same queries on any size of data.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django import forms
+from django.db import connection as default_connection
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+MAX_QUERY_LENGTH = 200
+MAX_TERMS = 24
+PAGE_SIZE = 20
+EXPORT_LIMIT = 20_000
+FACET_SIZE = 10  # values shown per facet before "Show all"
+FACET_MORE_SIZE = 200
+
+# The searched tables and text columns: (record type, table, column).
+SEARCHED = (
+    ("finding", "inspections_finding", "text"),
+    ("recommendation", "recommendations_recommendation", "text"),
+    ("figure", "inspections_contextfigure", "label"),
+)
+TYPE_LABELS = {
+    "finding": "Findings",
+    "recommendation": "Recommendations",
+    "figure": "Context figures",
+}
+TYPE_ORDER = {"finding": 1, "recommendation": 2, "figure": 3}
+TYPE_NAMES = {number: name for name, number in TYPE_ORDER.items()}
+
+PG_CONFIG = "pg_catalog.english"
+FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"
+
+# Private-use characters that the databases put around matches; the text is escaped
+# first and only then are these turned into <mark>, so no markup in a record can leak.
+START, STOP = "\ue000", "\ue001"
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
+# A quoted phrase (the closing quote may be missing), or a run of anything but spaces.
+TOKEN = re.compile(r'(-?)"([^"]*)(?:"|$)|(\S+)')
+# Letters and digits, as both databases' tokenisers split words.
+WORD = re.compile(r"[^\W_]+")
+
+
+# --- The user's words ------------------------------------------------------------------
+
+
+class SearchError(ValueError):
+    """The search words cannot be searched for; the message says why, for the user."""
+
+
+@dataclass(frozen=True)
+class Term:
+    """One word, or a phrase of several that must appear together in this order."""
+
+    words: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """Every group must match; a group matches when any of its terms does (OR).
+
+    A record that matches any excluded term is left out.
+    """
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    excluded: tuple[Term, ...] = ()
+
+    def __bool__(self):
+        return bool(self.groups)
+
+
+def clean_query_text(text: str) -> str:
+    """The search as typed, without control characters (NUL included) or outer spaces."""
+    return CONTROL_CHARACTERS.sub(" ", text or "").strip()
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse a search as people type one into a search engine.
+
+    `staff vacancies` needs both words; `"management oversight"` the phrase; `police OR
+    "children's services"` either; `-unpaid` leaves records with the word out. Anything
+    else (quotes, brackets, operators, markup, SQL) only separates words. Raises
+    SearchError when nothing searchable is left or the search is too long.
+    """
+    text = clean_query_text(text)
+    if len(text) > MAX_QUERY_LENGTH:
+        raise SearchError(f"Search for {MAX_QUERY_LENGTH} characters or fewer")
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    pending_or = False
+    for match in TOKEN.finditer(text):
+        negated, quoted, bare = match.group(1) == "-", match.group(2), match.group(3)
+        if bare == "OR":
+            pending_or = bool(groups)
+            continue
+        if bare is not None and bare.startswith("-") and len(bare) > 1:
+            negated, bare = True, bare[1:]
+        words = tuple(word.lower() for word in WORD.findall(quoted if bare is None else bare))
+        if not words:
+            continue
+        if negated:
+            excluded.append(Term(words))
+        elif pending_or:
+            groups[-1].append(Term(words))
+        else:
+            groups.append([Term(words)])
+        pending_or = False
+    if sum(len(t.words) for g in groups for t in g) + sum(len(t.words) for t in excluded) > (
+        MAX_TERMS
+    ):
+        raise SearchError(f"Search for {MAX_TERMS} words or fewer")
+    if text and not groups:
+        if excluded:
+            raise SearchError("Enter a word to search for, not only words to leave out")
+        raise SearchError("Enter words or numbers to search for")
+    return ParsedQuery(tuple(tuple(g) for g in groups), tuple(excluded))
+
+
+def highlight(marked: str, original: str) -> SafeString:
+    """`marked` (the text with START/STOP around matches) as HTML: escaped, matches in <mark>.
+
+    If the markers do not pair up, or the record's own text contains them, the text is
+    shown escaped and unmarked rather than risk unbalanced markup.
+    """
+    plain = str(escape(original)).replace("\n", "<br>")
+    if START in original or STOP in original:
+        return mark_safe(plain)  # noqa: S308 - escaped
+    escaped = str(escape(marked))
+    opened = 0
+    for character in escaped:
+        if character in (START, STOP):
+            opened += 1 if character == START else -1
+            if opened not in (0, 1):
+                return mark_safe(plain)  # noqa: S308 - escaped
+    if opened:
+        return mark_safe(plain)  # noqa: S308 - escaped
+    html = escaped.replace(START, "<mark>").replace(STOP, "</mark>").replace("\n", "<br>")
+    return mark_safe(html)  # noqa: S308 - built from escaped text and our own tags only
+
+
+# --- The index in the database ----------------------------------------------------------
+
+
+def _sqlite_statements(table: str, column: str) -> list[str]:
+    fts = f"{table}_fts"
+    # content="..." in double quotes is also how Datasette finds a table's FTS index.
+    return [
+        f'CREATE VIRTUAL TABLE IF NOT EXISTS {fts} USING fts5({column}, content="{table}", '
+        f'content_rowid="id", tokenize="{FTS5_TOKENIZER}")',
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_insert AFTER INSERT ON {table} BEGIN "
+        f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_delete AFTER DELETE ON {table} BEGIN "
+        f"INSERT INTO {fts}({fts}, rowid, {column}) VALUES ('delete', old.id, old.{column}); "
+        "END",
+        f"CREATE TRIGGER IF NOT EXISTS {fts}_update AFTER UPDATE OF id, {column} ON {table} "
+        f"BEGIN INSERT INTO {fts}({fts}, rowid, {column}) "
+        f"VALUES ('delete', old.id, old.{column}); "
+        f"INSERT INTO {fts}(rowid, {column}) VALUES (new.id, new.{column}); END",
+    ]
+
+
+def _sqlite_trigger_names(table: str) -> set[str]:
+    return {f"{table}_fts_{event}" for event in ("insert", "delete", "update")}
+
+
+def _postgres_statements(table: str, column: str) -> list[str]:
+    return [
+        f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS search_vector tsvector",
+        f"UPDATE {table} SET search_vector = to_tsvector('{PG_CONFIG}', COALESCE({column}, ''))",
+        f"CREATE INDEX IF NOT EXISTS {table}_search_vector ON {table} USING GIN (search_vector)",
+        f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}",
+        f"CREATE TRIGGER {table}_search_vector BEFORE INSERT OR UPDATE OF {column} ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION "
+        f"tsvector_update_trigger(search_vector, '{PG_CONFIG}', {column})",
+    ]
+
+
+def install_index(connection, tables=None) -> None:
+    """Create the full-text index of every searched table (or of `tables`) and fill it."""
+    with connection.cursor() as cursor:
+        for _, table, column in SEARCHED:
+            if tables is not None and table not in tables:
+                continue
+            if connection.vendor == "sqlite":
+                for statement in _sqlite_statements(table, column):
+                    cursor.execute(statement)
+                cursor.execute(f"INSERT INTO {table}_fts({table}_fts) VALUES ('rebuild')")
+            elif connection.vendor == "postgresql":
+                for statement in _postgres_statements(table, column):
+                    cursor.execute(statement)
+
+
+def uninstall_index(connection) -> None:
+    with connection.cursor() as cursor:
+        for _, table, _column in SEARCHED:
+            if connection.vendor == "sqlite":
+                for trigger in sorted(_sqlite_trigger_names(table)):
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+                cursor.execute(f"DROP TABLE IF EXISTS {table}_fts")
+            elif connection.vendor == "postgresql":
+                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}")
+                cursor.execute(f"DROP INDEX IF EXISTS {table}_search_vector")
+                cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
+
+
+def missing_index_tables(connection) -> list[str]:
+    """The searched tables whose index, column or triggers are missing."""
+    tables = [table for _, table, _ in SEARCHED]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'trigger')")
+            names = {row[0] for row in cursor.fetchall()}
+            return [
+                t
+                for t in tables
+                if f"{t}_fts" not in names or not _sqlite_trigger_names(t) <= names
+            ]
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
+                "WHERE g.tgname = c.relname || '_search_vector' AND c.relname = ANY(%s)",
+                [tables],
+            )
+            present = {row[0] for row in cursor.fetchall()}
+            return [t for t in tables if t not in present]
+    return []
+
+
+def ensure_index(connection=None) -> list[str]:
+    """Put back whatever part of the index is missing, and refill those tables' index.
+
+    Runs after every migrate. SQLite drops a table's triggers when a migration remakes
+    the table, which would leave its index silently out of step; this restores them.
+    Does nothing before migration 0004 has made the explorer's tables.
+    """
+    connection = connection or default_connection
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return []
+    existing = set(connection.introspection.table_names())
+    if "inspections_theme" not in existing or not all(t in existing for _, t, _ in SEARCHED):
+        return []
+    missing = missing_index_tables(connection)
+    if missing:
+        install_index(connection, tables=set(missing))
+    return missing
+
+
+# --- Backends ----------------------------------------------------------------------------
+
+
+@dataclass
+class Source:
+    """How a backend reads one table's matches: the rank, the FROM clause and the extra
+    WHERE, each with its parameters (placed in the order the SQL uses them)."""
+
+    score: str
+    from_: str
+    score_params: list = field(default_factory=list)
+    from_params: list = field(default_factory=list)
+    where: str = ""
+    where_params: list = field(default_factory=list)
+
+
+class SQLiteBackend:
+    """FTS5: a MATCH on each table's FTS index, bm25 for rank (lower is better)."""
+
+    def __init__(self, query: ParsedQuery):
+        self.query = query
+        self.expression = self.match_expression(query)
+
+    @staticmethod
+    def match_expression(query: ParsedQuery) -> str:
+        def term(t: Term) -> str:
+            return '"' + " ".join(t.words) + '"'  # words are letters and digits only
+
+        def group(g: tuple[Term, ...]) -> str:
+            return term(g[0]) if len(g) == 1 else "(" + " OR ".join(map(term, g)) + ")"
+
+        expression = " AND ".join(group(g) for g in query.groups)
+        if query.excluded:
+            expression = f"({expression}) NOT ({' OR '.join(map(term, query.excluded))})"
+        return expression
+
+    def source(self, table: str, alias: str) -> Source:
+        """How one searched table's matches are read, ranked and restricted."""
+        fts = f"{table}_fts"
+        return Source(
+            score="h.score",
+            from_=f"(SELECT rowid AS id, bm25({fts}) AS score FROM {fts} WHERE {fts} MATCH %s) h "
+            f"JOIN {table} {alias} ON {alias}.id = h.id",
+            from_params=[self.expression],
+        )
+
+    def highlights_sql(self, ids_by_type: dict[str, list[int]]) -> tuple[str, list]:
+        parts, params = [], []
+        for record_type, table, _column in SEARCHED:
+            ids = ids_by_type.get(record_type)
+            if not ids:
+                continue
+            fts = f"{table}_fts"
+            parts.append(
+                f"SELECT '{record_type}', rowid, highlight({fts}, 0, %s, %s) FROM {fts} "
+                f"WHERE {fts} MATCH %s AND rowid IN ({', '.join(['%s'] * len(ids))})"
+            )
+            params += [START, STOP, self.expression, *ids]
+        return " UNION ALL ".join(parts), params
+
+    @staticmethod
+    def year(column: str) -> str:
+        return f"CAST(strftime('%%Y', {column}) AS INTEGER)"
+
+
+class PostgresBackend:
+    """tsvector columns with GIN indexes; ts_rank for rank (negated, so lower is better)."""
+
+    def __init__(self, query: ParsedQuery):
+        self.query = query
+        self.tsquery, self.params = self.tsquery_sql(query)
+
+    @staticmethod
+    def tsquery_sql(query: ParsedQuery) -> tuple[str, list]:
+        params: list[str] = []
+
+        def term(t: Term) -> str:
+            params.append(t.text)
+            return f"phraseto_tsquery('{PG_CONFIG}', %s)"
+
+        def group(g: tuple[Term, ...]) -> str:
+            return "(" + " || ".join(map(term, g)) + ")"
+
+        sql = " && ".join(group(g) for g in query.groups)
+        if query.excluded:
+            sql = f"({sql}) && !!({' || '.join(map(term, query.excluded))})"
+        return sql, params
+
+    def source(self, table: str, alias: str) -> Source:
+        # The query is written out where it is used rather than taken from a CTE, so the
+        # planner can estimate from the column's statistics how many rows match.
+        return Source(
+            score=f"-ts_rank({alias}.search_vector, {self.tsquery})",
+            score_params=list(self.params),
+            from_=f"{table} {alias}",
+            where=f"AND {alias}.search_vector @@ ({self.tsquery})",
+            where_params=list(self.params),
+        )
+
+    def highlights_sql(self, ids_by_type: dict[str, list[int]]) -> tuple[str, list]:
+        options = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
+        parts, params = [], []
+        for record_type, table, column in SEARCHED:
+            ids = ids_by_type.get(record_type)
+            if not ids:
+                continue
+            parts.append(
+                f"SELECT '{record_type}', t.id, ts_headline('{PG_CONFIG}', t.{column}, q.query, "
+                f"%s) FROM {table} t CROSS JOIN q WHERE t.id IN ({', '.join(['%s'] * len(ids))})"
+            )
+            params += [options, *ids]
+        if not parts:
+            return "", []
+        return f"WITH q AS (SELECT {self.tsquery} AS query) " + " UNION ALL ".join(parts), [
+            *self.params,
+            *params,
+        ]
+
+    @staticmethod
+    def year(column: str) -> str:
+        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+
+
+def backend_for(connection, query: ParsedQuery):
+    if connection.vendor == "postgresql":
+        return PostgresBackend(query)
+    if connection.vendor == "sqlite":
+        return SQLiteBackend(query)
+    raise NotImplementedError(f"Search does not support {connection.vendor}.")
+
+
+# --- Filters and facets ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The facet values chosen, as they appear in the URL (slugs, a year, a standard's id)."""
+
+    type: str = ""
+    theme: str = ""
+    region: str = ""
+    body: str = ""
+    programme: str = ""
+    year: int | None = None
+    standard: int | None = None
+    kind: str = ""
+    addressee: str = ""
+
+    def chosen(self) -> list[tuple[str, object]]:
+        return [
+            (name, getattr(self, name))
+            for name in FACET_NAMES
+            if getattr(self, name) not in ("", None)
+        ]
+
+    def allows(self, record_type: str) -> bool:
+        """Whether records of `record_type` can match: some facets apply to one type only."""
+        if self.type and self.type != record_type:
+            return False
+        if record_type != "finding" and (self.standard is not None or self.kind):
+            return False
+        if record_type != "recommendation" and self.addressee:
+            return False
+        return not (record_type == "figure" and self.theme)
+
+
+FACETS = (
+    ("type", "Type of record"),
+    ("theme", "Theme"),
+    ("region", "Region"),
+    ("body", "Inspected body"),
+    ("programme", "Programme"),
+    ("year", "Year of inspection"),
+    ("standard", "Standard"),
+    ("kind", "Finding kind"),
+    ("addressee", "Recommendation addressee"),
+)
+FACET_NAMES = [name for name, _ in FACETS]
+FACET_LABELS = dict(FACETS)
+# Facets with many values show the commonest first and offer the rest on request.
+LONG_FACETS = {"body", "addressee"}
+
+KIND_LABELS = {
+    "strength": "Strength",
+    "improvement": "Area for improvement",
+    "other": "Other finding",
+}
+
+
+# The matching rows of each record type, with the keys the facets count by. Facets are
+# counted by first aggregating these keys (by inspection, section, addressee) and then
+# joining the few aggregates to bodies, regions and standards, so no matching row pays for
+# those joins; the place filters are applied the same way, through small IN subqueries.
+# Every column is named in every branch, as any branch may come first in the UNION; the
+# type is a number (TYPE_ORDER), as narrow rows stay in memory on PostgreSQL.
+BRANCHES = {
+    "finding": (
+        "SELECT 1 AS type, f.id AS id, {score} AS score, "
+        "f.position AS position, f.inspection_id AS inspection_id, "
+        "CAST(NULL AS BIGINT) AS body_id, f.section_id AS section_id, "
+        "f.kind AS finding_kind, CAST(NULL AS BIGINT) AS addressee_id "
+        "FROM {source} WHERE f.inspection_id IN ({inspections})"
+    ),
+    "recommendation": (
+        "SELECT 2 AS type, r.id AS id, {score} AS score, "
+        "r.position AS position, r.inspection_id AS inspection_id, "
+        "CAST(NULL AS BIGINT) AS body_id, CAST(NULL AS BIGINT) AS section_id, "
+        "CAST(NULL AS VARCHAR(20)) AS finding_kind, r.addressee_id AS addressee_id "
+        "FROM {source} WHERE r.inspection_id IN ({inspections})"
+    ),
+    "figure": (
+        "SELECT 3 AS type, c.id AS id, {score} AS score, "
+        "c.id AS position, c.inspection_id AS inspection_id, c.body_id AS body_id, "
+        "CAST(NULL AS BIGINT) AS section_id, CAST(NULL AS VARCHAR(20)) AS finding_kind, "
+        "CAST(NULL AS BIGINT) AS addressee_id "
+        "FROM {source} WHERE {inspections}"
+    ),
+}
+ALIASES = {"finding": "f", "recommendation": "r", "figure": "c"}
+FIELDWORK_OR_PUBLISHED = "COALESCE(i.fieldwork_start, i.published)"
+
+
+def _inspections_sql(filters: Filters, year, *, places: bool = True) -> tuple[str, list]:
+    """Published inspections meeting the filters on programme, year and (with `places`)
+    region and inspected body: a subquery for `... IN (...)`."""
+    sql, where, params = (
+        "SELECT i.id FROM inspections_inspection i",
+        ["i.is_published = %s"],
+        [True],
+    )
+    if places and (filters.region or filters.body):
+        sql += " JOIN pdus_body b ON b.id = i.body_id"
+        if filters.region:
+            where.append("b.region_id IN (SELECT id FROM pdus_region WHERE slug = %s)")
+            params.append(filters.region)
+        if filters.body:
+            where.append("b.slug = %s")
+            params.append(filters.body)
+    if filters.programme:
+        where.append("i.programme_id IN (SELECT id FROM ratings_programme WHERE slug = %s)")
+        params.append(filters.programme)
+    if filters.year is not None:
+        where.append(f"{year(FIELDWORK_OR_PUBLISHED)} = %s")
+        params.append(filters.year)
+    return f"{sql} WHERE {' AND '.join(where)}", params
+
+
+def _theme_sql(column: str, alias: str) -> str:
+    return (
+        f"AND {alias}.id IN (SELECT tt.{column} FROM inspections_themetag tt "
+        "JOIN inspections_theme th ON th.id = tt.theme_id "
+        f"WHERE th.slug = %s AND tt.{column} IS NOT NULL)"
+    )
+
+
+def _branch_sql(record_type: str, filters: Filters, backend, query) -> tuple[str, list]:
+    """One record type's matching rows: (SQL, params in placeholder order)."""
+    alias = ALIASES[record_type]
+    table = next(t for name, t, _ in SEARCHED if name == record_type)
+    source = backend.source(table, alias) if query else Source("0", f"{table} {alias}")
+    params = [*source.score_params, *source.from_params]
+    if record_type == "figure":
+        # A figure belongs to the body it describes; one from a PDU's own profile has no
+        # inspection, so it matches unless a programme or a year is chosen.
+        inspections, inspection_params = _inspections_sql(filters, backend.year, places=False)
+        if filters.programme or filters.year is not None:
+            where = f"c.inspection_id IN ({inspections})"
+        else:
+            where = f"(c.inspection_id IS NULL OR c.inspection_id IN ({inspections}))"
+        params += inspection_params
+        if filters.region:
+            where += (
+                " AND c.body_id IN (SELECT id FROM pdus_body WHERE region_id IN "
+                "(SELECT id FROM pdus_region WHERE slug = %s))"
+            )
+            params.append(filters.region)
+        if filters.body:
+            where += " AND c.body_id IN (SELECT id FROM pdus_body WHERE slug = %s)"
+            params.append(filters.body)
+    else:
+        where, inspection_params = _inspections_sql(filters, backend.year)
+        params += inspection_params
+    sql = BRANCHES[record_type].format(source=source.from_, score=source.score, inspections=where)
+    sql += f" {source.where}"
+    params += source.where_params
+    if record_type == "finding":
+        if filters.standard is not None:
+            sql += (
+                " AND f.section_id IN (SELECT id FROM inspections_section WHERE standard_id = %s)"
+            )
+            params.append(filters.standard)
+        if filters.kind:
+            sql += " AND f.kind = %s"
+            params.append(filters.kind)
+        if filters.theme:
+            sql += " " + _theme_sql("finding_id", "f")
+            params.append(filters.theme)
+    elif record_type == "recommendation":
+        if filters.addressee:
+            sql += " AND r.addressee_id IN (SELECT id FROM pdus_body WHERE slug = %s)"
+            params.append(filters.addressee)
+        if filters.theme:
+            sql += " " + _theme_sql("recommendation_id", "r")
+            params.append(filters.theme)
+    return sql, params
+
+
+def _count(expression: str) -> str:
+    # SUM of a bigint is a numeric on PostgreSQL; every count column is a bigint.
+    return f"CAST({expression} AS BIGINT)"
+
+
+# Each facet: SQL over `rows` (the matches) and `places` (their counts by inspection and
+# body, joined to both) giving (facet, value, label, count).
+FACET_SQL = {
+    "type": (
+        "SELECT 'type', CAST(type AS VARCHAR(10)), CAST(type AS VARCHAR(10)), "
+        f"{_count('SUM(n)')} FROM places GROUP BY type"
+    ),
+    # Counted by theme id first, so only thirteen rows meet the themes' names. CROSS JOIN
+    # keeps SQLite looking up each match's tags (it would otherwise read every tag); the
+    # join condition is in the WHERE, as PostgreSQL wants for a CROSS JOIN.
+    "theme": (
+        f"SELECT 'theme', th.slug, th.name, {_count('SUM(n)')} FROM ("
+        "SELECT tt.theme_id, COUNT(*) AS n FROM rows CROSS JOIN inspections_themetag tt "
+        "WHERE tt.finding_id = rows.id AND rows.type = 1 GROUP BY tt.theme_id UNION ALL "
+        "SELECT tt.theme_id, COUNT(*) AS n FROM rows CROSS JOIN inspections_themetag tt "
+        "WHERE tt.recommendation_id = rows.id AND rows.type = 2 GROUP BY tt.theme_id) tagged "
+        "JOIN inspections_theme th ON th.id = tagged.theme_id GROUP BY th.slug, th.name"
+    ),
+    "region": (
+        f"SELECT 'region', rg.slug, rg.name, {_count('SUM(n)')} FROM places "
+        "JOIN pdus_region rg ON rg.id = places.region_id GROUP BY rg.slug, rg.name"
+    ),
+    "body": (
+        f"SELECT 'body', body_slug, body_name, {_count('SUM(n)')} FROM places "
+        "GROUP BY body_slug, body_name"
+    ),
+    "programme": (
+        f"SELECT 'programme', p.slug, p.name, {_count('SUM(n)')} FROM places "
+        "JOIN ratings_programme p ON p.id = places.programme_id GROUP BY p.slug, p.name"
+    ),
+    "year": (
+        "SELECT 'year', CAST(year AS VARCHAR(10)), CAST(year AS VARCHAR(10)), "
+        f"{_count('SUM(n)')} FROM places WHERE year IS NOT NULL GROUP BY year"
+    ),
+    "standard": (
+        "SELECT 'standard', CAST(st.id AS VARCHAR(20)), TRIM(st.code || ' ' || st.name), "
+        f"{_count('SUM(n)')} FROM (SELECT section_id, COUNT(*) AS n FROM rows "
+        "WHERE type = 1 GROUP BY section_id) sections "
+        "JOIN inspections_section s ON s.id = sections.section_id "
+        "JOIN ratings_standard st ON st.id = s.standard_id GROUP BY st.id, st.code, st.name"
+    ),
+    "kind": (
+        f"SELECT 'kind', finding_kind, finding_kind, {_count('COUNT(*)')} FROM rows "
+        "WHERE type = 1 GROUP BY finding_kind"
+    ),
+    "addressee": (
+        f"SELECT 'addressee', ad.slug, ad.name, {_count('SUM(n)')} FROM "
+        "(SELECT addressee_id, COUNT(*) AS n FROM rows WHERE type = 2 "
+        "GROUP BY addressee_id) addressees JOIN pdus_body ad ON ad.id = addressees.addressee_id "
+        "GROUP BY ad.slug, ad.name"
+    ),
+}
+
+
+def _places_sql(year) -> str:
+    """The matches counted by type, inspection and body, with each one's place and year."""
+    return (
+        "places AS MATERIALIZED (SELECT counted.type, counted.n, i.programme_id, "
+        f"{year(FIELDWORK_OR_PUBLISHED)} AS year, b.slug AS body_slug, b.name AS body_name, "
+        "b.region_id FROM (SELECT type, inspection_id, body_id, COUNT(*) AS n FROM rows "
+        "GROUP BY type, inspection_id, body_id) counted "
+        "LEFT JOIN inspections_inspection i ON i.id = counted.inspection_id "
+        "JOIN pdus_body b ON b.id = COALESCE(counted.body_id, i.body_id))"
+    )
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool = False
+    url: str = ""  # the page with this value chosen, or, if chosen, without it
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    values: list[FacetValue]
+    truncated: bool = False  # more values than shown
+    more_url: str = ""
+    chosen: bool = False
+
+
+# --- Results -----------------------------------------------------------------------------
+
+
+@dataclass
+class Hit:
+    """One record in the results: a finding, recommendation or context figure."""
+
+    type: str
+    record: object
+    highlighted: SafeString | str = ""
+    themes: list = field(default_factory=list)
+
+    @property
+    def inspection(self):
+        return self.record.inspection
+
+    @property
+    def body(self):
+        if self.type == "figure":
+            return self.record.body
+        return self.record.inspection.body
+
+    @property
+    def kind_label(self) -> str:
+        if self.type == "finding":
+            return self.record.get_kind_display()
+        return {"recommendation": "Recommendation", "figure": "Context figure"}[self.type]
+
+    @property
+    def tag_class(self) -> str:
+        """GOV.UK tag colour for the record's kind."""
+        if self.type == "finding":
+            return {"strength": "govuk-tag--green", "improvement": "govuk-tag--orange"}.get(
+                self.record.kind, "govuk-tag--grey"
+            )
+        return {"recommendation": "govuk-tag--blue", "figure": "govuk-tag--purple"}[self.type]
+
+    @property
+    def where(self) -> str:
+        """The heading the record sits under: its standard or section, or its category."""
+        if self.type == "finding":
+            return self.record.section.name
+        if self.type == "recommendation":
+            return f"Recommendation {self.record.number} to {self.record.addressee.name}"
+        return self.record.get_category_display()
+
+    @property
+    def year(self):
+        inspection = self.record.inspection
+        if inspection is None:
+            return None
+        date = inspection.fieldwork_start or inspection.published
+        return date.year if date else None
+
+    @property
+    def url(self) -> str:
+        return record_url(self.type, self.record)
+
+    @property
+    def link_text(self) -> str:
+        return {
+            "finding": "Open this finding",
+            "recommendation": "Open this recommendation",
+            "figure": "Open this figure",
+        }[self.type]
+
+    @property
+    def text(self) -> str:
+        return self.record.label if self.type == "figure" else self.record.text
+
+
+def record_url(record_type: str, record) -> str:
+    """Where a record is shown: a finding's own page; a recommendation's page where the
+    tracker provides one, otherwise its inspection's recommendations; a figure's inspection
+    or, for a figure from a PDU's own profile, the PDU's page."""
+    if record_type == "finding":
+        return record.get_absolute_url()
+    if record_type == "recommendation":
+        try:
+            return record.get_absolute_url()
+        except NoReverseMatch:
+            return f"{record.inspection.get_absolute_url()}#recommendations"
+    if record.inspection is not None:
+        return f"{record.inspection.get_absolute_url()}#context-figures"
+    if record.body.kind == "pdu":
+        return reverse("pdus:pdu_detail", args=[record.body.slug])
+    return reverse("inspections:inspection_list")
+
+
+def citation(record) -> str:
+    """A citation of the record's source: author (date). Title, "section", line n."""
+    document = record.source_document
+    date = f" ({document.published_display})" if document.published_display else ""
+    line = f", line {record.source_line}" if record.source_line else ""
+    licence = f" {document.licence}." if document.licence else ""
+    return (
+        f"{document.author}{date}. {document.title}, “{record.source_section}”{line} "
+        f"of {document.filename}.{licence}"
+    )
+
+
+@dataclass
+class SearchPage:
+    hits: list[Hit]
+    number: int
+    total: int
+
+    @property
+    def num_pages(self) -> int:
+        return max(1, -(-self.total // PAGE_SIZE))
+
+    @property
+    def start(self) -> int:
+        return (self.number - 1) * PAGE_SIZE + 1 if self.hits else 0
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.hits) - 1 if self.hits else 0
+
+
+class Search:
+    """Records matching the words and the chosen facets.
+
+    `facet_counts()` is one query; `page()` is one for the page's keys, one to mark the
+    matches (when searching for words), one for each type of record and one for their
+    themes; `all_hits()` the same without marking. None of these grows with the data.
+    """
+
+    def __init__(
+        self, query: ParsedQuery | None = None, filters: Filters | None = None, connection=None
+    ):
+        self.query = query or ParsedQuery()
+        self.filters = filters or Filters()
+        self.connection = connection or default_connection
+        self.backend = backend_for(self.connection, self.query)
+
+    def _rows_sql(self) -> tuple[str, list]:
+        """The matching rows as SQL: (a UNION of one SELECT per type of record, params)."""
+        params, branches = [], []
+        for record_type, _table, _column in SEARCHED:
+            if self.filters.allows(record_type):
+                sql, branch_params = _branch_sql(
+                    record_type, self.filters, self.backend, self.query
+                )
+                branches.append(sql)
+                params += branch_params
+        if not branches:  # facets that no type of record can meet together
+            sql, branch_params = _branch_sql("finding", Filters(), self.backend, ParsedQuery())
+            branches.append(f"{sql} AND 1 = 0")
+            params += branch_params
+        return " UNION ALL ".join(branches), params
+
+    def _ordered(self) -> tuple[str, str]:
+        """(FROM clause over `rows`, ORDER BY) of the results in order."""
+        if self.query:
+            return "rows", "score, type, id"
+        # Newest inspections first, then each document's order.
+        return (
+            "(SELECT rows.*, COALESCE(i.fieldwork_start, i.published) AS sort_date FROM rows "
+            "LEFT JOIN inspections_inspection i ON i.id = rows.inspection_id) dated",
+            "CASE WHEN sort_date IS NULL THEN 1 ELSE 0 END, sort_date DESC, "
+            "COALESCE(inspection_id, 0), type, position, id",
+        )
+
+    def _execute(self, sql: str, params: list) -> list[tuple]:
+        with self.connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    def results(self, limit: int, offset: int = 0, more: str = ""):
+        """Every facet's counts and the keys of one page of results, in one query.
+
+        Returns ({facet: [(value, label, count)]}, [(type, id)] in order).
+        """
+        rows, params = self._rows_sql()
+        parts = []
+        for name in FACET_NAMES:
+            limit_values = FACET_MORE_SIZE
+            if name in LONG_FACETS and name != more:
+                limit_values = FACET_SIZE + 1  # one more than shown, to know there are more
+            parts.append(
+                f"SELECT * FROM ({FACET_SQL[name]} ORDER BY 4 DESC, 3 LIMIT {limit_values}) "
+                f"facet_{name}"
+            )
+        source, order = self._ordered()
+        parts.append(
+            "SELECT * FROM (SELECT 'page', CAST(type AS VARCHAR(10)), CAST(id AS VARCHAR(20)), "
+            f"ROW_NUMBER() OVER (ORDER BY {order}) FROM (SELECT * FROM {source} "
+            f"ORDER BY {order} LIMIT %s OFFSET %s) page_rows) page"
+        )
+        with_clauses = [f"rows AS MATERIALIZED ({rows})", _places_sql(self.backend.year)]
+        sql = f"WITH {', '.join(with_clauses)} " + " UNION ALL ".join(parts)
+        counts, page = defaultdict(list), []
+        for facet, value, label, count in self._execute(sql, [*params, limit, offset]):
+            if facet == "page":
+                page.append((int(count), TYPE_NAMES[int(value)], int(label)))
+            elif facet == "type":
+                name = TYPE_NAMES[int(value)]
+                counts[facet].append((name, name, int(count)))
+            else:
+                counts[facet].append((str(value), label, int(count)))
+        return counts, [(record_type, pk) for _, record_type, pk in sorted(page)]
+
+    def facet_counts(self, more: str = "") -> dict[str, list[tuple[str, str, int]]]:
+        """{facet: [(value, label, count)]} for the current results, in one query."""
+        return self.results(0, 0, more)[0]
+
+    def keys(self, limit: int, offset: int = 0) -> list[tuple[str, int]]:
+        """(type, id) of the matching records in order, in one query."""
+        rows, params = self._rows_sql()
+        source, order = self._ordered()
+        sql = (
+            f"WITH rows AS ({rows}) "
+            f"SELECT type, id FROM {source} ORDER BY {order} LIMIT %s OFFSET %s"
+        )
+        return [(TYPE_NAMES[t], i) for t, i in self._execute(sql, [*params, limit, offset])]
+
+    def page(self, number: int, total: int) -> SearchPage:
+        keys = self.keys(PAGE_SIZE, (number - 1) * PAGE_SIZE)
+        return SearchPage(self.hydrate(keys, highlight_matches=True), number, total)
+
+    def all_hits(self, limit: int = EXPORT_LIMIT) -> list[Hit]:
+        return self.hydrate(self.keys(limit), highlight_matches=False)
+
+    def hydrate(self, keys, *, highlight_matches: bool) -> list[Hit]:
+        """The records behind `keys`, in order, with their themes and marked matches."""
+        from recommendations.models import Recommendation
+
+        from .models import ContextFigure, Finding, ThemeTag
+
+        ids = defaultdict(list)
+        for record_type, pk in keys:
+            ids[record_type].append(pk)
+        records = {}
+        querysets = {
+            "finding": Finding.objects.select_related(
+                "inspection__body__region",
+                "inspection__programme",
+                "section__standard",
+                "source_document",
+            ),
+            "recommendation": Recommendation.objects.select_related(
+                "inspection__body__region",
+                "inspection__programme",
+                "addressee",
+                "source_document",
+            ),
+            "figure": ContextFigure.objects.select_related(
+                "body__region", "inspection__programme", "inspection__body", "source_document"
+            ),
+        }
+        # One query per type even when the page has none of it ([0] matches no record), so
+        # a page's query count never depends on which types of record it happens to show.
+        for record_type, queryset in querysets.items():
+            for record in queryset.filter(pk__in=ids[record_type] or [0]):
+                records[record_type, record.pk] = record
+        themes = defaultdict(list)
+        tagged = Q(finding_id__in=ids["finding"] or [0])
+        tagged |= Q(recommendation_id__in=ids["recommendation"] or [0])
+        for tag in (
+            ThemeTag.objects.filter(tagged).select_related("theme").order_by("theme__position")
+        ):
+            if tag.finding_id:
+                themes["finding", tag.finding_id].append(tag.theme)
+            else:
+                themes["recommendation", tag.recommendation_id].append(tag.theme)
+        marked = {}
+        if highlight_matches and self.query and keys:
+            sql, params = self.backend.highlights_sql(ids)
+            if sql:
+                marked = {(t, pk): text for t, pk, text in self._execute(sql, params)}
+        hits = []
+        for record_type, pk in keys:
+            record = records.get((record_type, pk))
+            if record is None:  # deleted since the search ran
+                continue
+            hit = Hit(record_type, record, themes=themes[record_type, pk])
+            text = hit.text
+            hit.highlighted = highlight(marked.get((record_type, pk), text), text)
+            hits.append(hit)
+        return hits
+
+
+# --- The explorer's URL: the form that reads it, and facets that link back to it --------------
+
+
+def _choice_errors(what: str) -> dict[str, str]:
+    message = f"Choose {what} from the list"
+    return {"invalid": message, "invalid_choice": message, "max_length": message}
+
+
+class QueryField(forms.CharField):
+    """The search words: control characters (NUL included) become spaces, not an error."""
+
+    def to_python(self, value):
+        return clean_query_text(super().to_python(value))
+
+
+class ExploreForm(forms.Form):
+    """The explorer's state, all in the URL: the words, the facets chosen, the page."""
+
+    q = QueryField(required=False, label="Search")
+    type = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), *TYPE_LABELS.items()],
+        error_messages=_choice_errors("a type of record"),
+    )
+    theme = forms.SlugField(
+        required=False, max_length=100, error_messages=_choice_errors("a theme")
+    )
+    region = forms.SlugField(
+        required=False, max_length=100, error_messages=_choice_errors("a region")
+    )
+    body = forms.SlugField(
+        required=False, max_length=100, error_messages=_choice_errors("an inspected body")
+    )
+    programme = forms.SlugField(
+        required=False, max_length=100, error_messages=_choice_errors("a programme")
+    )
+    year = forms.IntegerField(
+        required=False,
+        min_value=1900,
+        max_value=2100,
+        error_messages={
+            "invalid": "Enter the year as a number, like 2022",
+            "min_value": "Enter a year from 1900 to 2100",
+            "max_value": "Enter a year from 1900 to 2100",
+        },
+    )
+    standard = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=2**31 - 1,
+        error_messages={
+            "invalid": "Choose a standard from the list",
+            "min_value": "Choose a standard from the list",
+            "max_value": "Choose a standard from the list",
+        },
+    )
+    kind = forms.ChoiceField(
+        required=False,
+        choices=[("", "Any"), *KIND_LABELS.items()],
+        error_messages=_choice_errors("a kind of finding"),
+    )
+    addressee = forms.SlugField(
+        required=False, max_length=100, error_messages=_choice_errors("an addressee")
+    )
+    page = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=100_000,
+        error_messages={
+            "invalid": "Enter the page as a whole number, like 2",
+            "min_value": "Enter a page number from 1",
+            "max_value": "Enter a page number up to 100,000",
+        },
+    )
+    more = forms.ChoiceField(
+        required=False,
+        choices=[("", "")] + [(name, name) for name in sorted(LONG_FACETS)],
+        error_messages=_choice_errors("a facet"),
+    )
+    format = forms.ChoiceField(
+        required=False,
+        choices=[("", "Web page"), ("csv", "CSV"), ("xlsx", "Excel"), ("json", "JSON")],
+        error_messages={"invalid_choice": "Choose CSV, Excel or JSON to download"},
+    )
+
+    parsed = ParsedQuery()
+
+    def clean_q(self):
+        text = self.cleaned_data["q"]
+        try:
+            self.parsed = parse_query(text)
+        except SearchError as error:
+            raise forms.ValidationError(str(error)) from error
+        return text
+
+    def filters(self) -> Filters:
+        data = self.cleaned_data
+        numbers = {"year", "standard"}
+        return Filters(
+            **{name: data.get(name) or (None if name in numbers else "") for name in FACET_NAMES}
+        )
+
+
+def query_string(params, **changes) -> str:
+    """The explorer's query string from `params` with `changes` (None removes a key),
+    always back on page 1 and as a web page."""
+    query = params.copy()
+    for key in ("page", "format"):
+        query.pop(key, None)
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return f"?{query.urlencode()}" if query else "?"
+
+
+def _value_label(name: str, value: str, label: str) -> str:
+    if name == "type":
+        return TYPE_LABELS.get(value, value)
+    if name == "kind":
+        return KIND_LABELS.get(value, value)
+    return label
+
+
+def build_facets(counts, filters: Filters, params, more: str = "") -> list[Facet]:
+    """The facets to show beside the results, each value linking to the results with it
+    chosen (or, when chosen, without it). Facets with no values are left out."""
+    facets = []
+    for name, label in FACETS:
+        chosen = getattr(filters, name)
+        chosen = "" if chosen in ("", None) else str(chosen)
+        rows = counts.get(name, [])
+        if name == "year":
+            rows = sorted(rows, key=lambda r: -int(r[0]))
+        else:
+            rows = sorted(rows, key=lambda r: (-r[2], _value_label(name, r[0], r[1])))
+        truncated = name in LONG_FACETS and name != more and len(rows) > FACET_SIZE
+        if truncated:
+            rows = rows[:FACET_SIZE]
+        values = [
+            FacetValue(
+                value,
+                _value_label(name, value, row_label),
+                count,
+                selected=value == chosen,
+                url=query_string(params, more=None, **{name: None if value == chosen else value}),
+            )
+            for value, row_label, count in rows
+        ]
+        if chosen and not any(v.selected for v in values):
+            remove = query_string(params, **{name: None})
+            values.insert(0, FacetValue(chosen, chosen, 0, selected=True, url=remove))
+        if not values:
+            continue
+        facets.append(
+            Facet(
+                name,
+                label,
+                values,
+                truncated=truncated,
+                more_url=query_string(params, more=name) if truncated else "",
+                chosen=bool(chosen),
+            )
+        )
+    return facets
+
+
+# --- Downloads -------------------------------------------------------------------------
+
+
+def export_row(hit: Hit, absolute_url) -> dict:
+    """A record as a flat row for CSV and Excel, with the citation of its source."""
+    record, inspection = hit.record, hit.record.inspection
+    body = hit.body
+    standard = ""
+    if hit.type == "finding" and record.section.standard is not None:
+        standard = str(record.section.standard)
+    return {
+        "Type": {"finding": "Finding", "recommendation": "Recommendation"}.get(
+            hit.type, "Context figure"
+        ),
+        "Kind": record.get_kind_display() if hit.type == "finding" else "",
+        "Text": hit.text,
+        "Value": record.value_display if hit.type == "figure" else "",
+        "Inspected body": body.name,
+        "Region": body.region.name if body.region else "",
+        "Inspection": inspection.title if inspection else "",
+        "Programme": inspection.programme.name if inspection else "",
+        "Year": hit.year or "",
+        "Standard": standard,
+        "Section": record.section.name if hit.type == "finding" else "",
+        "Addressee": record.addressee.name if hit.type == "recommendation" else "",
+        "Recommendation number": record.number if hit.type == "recommendation" else "",
+        "Themes": "; ".join(theme.name for theme in hit.themes),
+        "Source document": record.source_document.title,
+        "Source file": record.source_document.filename,
+        "Source section": record.source_section,
+        "Source line": record.source_line or "",
+        "Citation": citation(record),
+        "URL": absolute_url(hit.url),
+    }
+
+
+def export_json(hit: Hit, absolute_url) -> dict:
+    """A record for the JSON download: the API's field names, with `source` and a citation."""
+    record, inspection = hit.record, hit.record.inspection
+    body = hit.body
+    data = {
+        "type": hit.type,
+        "id": record.pk,
+        "text": hit.text,
+        "body": {"name": body.name, "slug": body.slug, "kind": body.kind},
+        "region": body.region.name if body.region else None,
+        "inspection": (
+            {
+                "slug": inspection.slug,
+                "title": inspection.title,
+                "programme": inspection.programme.name,
+                "year": hit.year,
+                "url": absolute_url(inspection.get_absolute_url()),
+            }
+            if inspection
+            else None
+        ),
+        "themes": [theme.slug for theme in hit.themes],
+        "source": {
+            "document": record.source_document.filename,
+            "title": record.source_document.title,
+            "section": record.source_section,
+            "line": record.source_line,
+            "citation": citation(record),
+        },
+        "url": absolute_url(hit.url),
+    }
+    if hit.type == "finding":
+        standard = record.section.standard
+        data |= {
+            "kind": record.kind,
+            "section": record.section.name,
+            "standard": standard.code or standard.name if standard else None,
+        }
+    elif hit.type == "recommendation":
+        data |= {"number": record.number, "addressee": record.addressee.name}
+    else:
+        data |= {
+            "value": float(record.value) if record.value is not None else None,
+            "value_as_published": record.value_text,
+            "unit": record.unit,
+        }
+    return data
+
+
+def json_download(data, filename: str):
+    """`data` as a JSON file download named `filename`.json."""
+    from django.core.serializers.json import DjangoJSONEncoder
+    from django.http import JsonResponse
+
+    response = JsonResponse(
+        data, encoder=DjangoJSONEncoder, safe=False, json_dumps_params={"ensure_ascii": False}
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
+    return response
+
+
+def download(hits: list[Hit], file_format: str, absolute_url, *, query: dict, total: int):
+    """The results as a CSV, Excel or JSON download, a citation of its source in each row."""
+    import pandas as pd
+
+    from .exports import dataframe_response
+
+    filename = "findings-explorer"
+    if file_format == "json":
+        return json_download(
+            {
+                "query": query,
+                "count": total,
+                "truncated": total > len(hits),
+                "licence": "Contains public sector information licensed under the Open "
+                "Government Licence v3.0.",
+                "results": [export_json(hit, absolute_url) for hit in hits],
+            },
+            filename,
+        )
+    frame = pd.DataFrame([export_row(hit, absolute_url) for hit in hits], columns=EXPORT_COLUMNS)
+    return dataframe_response(frame, filename, file_format)
+
+
+EXPORT_COLUMNS = [
+    "Type",
+    "Kind",
+    "Text",
+    "Value",
+    "Inspected body",
+    "Region",
+    "Inspection",
+    "Programme",
+    "Year",
+    "Standard",
+    "Section",
+    "Addressee",
+    "Recommendation number",
+    "Themes",
+    "Source document",
+    "Source file",
+    "Source section",
+    "Source line",
+    "Citation",
+    "URL",
+]

@@ -1,0 +1,842 @@
+"""Themes: the topics that run through the reports, and which records are on each.
+
+The rules are readable data in inspections/themes.toml (words and phrases, optional
+exclusions and report sections). A record's themes are the rules' verdict with the admins'
+overrides applied on top. Tags are stored (ThemeTag) so the explorer can count and filter
+them in SQL, and kept in step like the search index, by the database:
+
+- triggers queue every finding and recommendation inserted or changed (UntaggedRecord),
+  whatever wrote it: loaddata, bulk_create, the importer, the admin, raw SQL;
+- the explorer's pages, `tag_themes` and every migrate tag the queued records
+  (`tag_pending`), so a page never shows a record without its themes;
+- saving or deleting an override retags the records it names at once;
+- `tag_themes` retags everything, as needed after editing the rules.
+
+Overrides name their record by inspection and exact text rather than id, so they keep
+applying after `build_fixtures` renumbers records and `load_published_data --reload`
+loads them.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+from django.db import transaction
+from django.db.models import Count
+
+from ratings.charts import CONFIG, FONT, GRID_COLOUR, TEXT_COLOUR
+
+RULES_FILE = Path(__file__).with_name("themes.toml")
+
+# Record types that carry themes, and the ThemeTag/ThemeOverride field for each.
+TAGGED_TYPES = ("finding", "recommendation")
+
+APOSTROPHES = re.compile(r"['’‘`]")
+NOT_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def normalise(text: str) -> str:
+    """Lower case, apostrophes dropped, any other run of non-letters one space, padded."""
+    text = APOSTROPHES.sub("", (text or "").lower())
+    return f" {NOT_WORD.sub(' ', text).strip()} "
+
+
+def _pattern(phrases: Iterable[str]) -> re.Pattern | None:
+    """One regex matching any of `phrases` as whole words; a trailing * matches any ending."""
+    parts = []
+    for phrase in phrases:
+        wildcard = phrase.rstrip().endswith("*")
+        words = normalise(phrase.rstrip().rstrip("*")).strip()
+        if not words:
+            continue
+        parts.append(re.escape(f" {words}") + (r"[a-z0-9]*" if wildcard else "") + "(?= )")
+    return re.compile("|".join(parts)) if parts else None
+
+
+@dataclass(frozen=True)
+class ThemeRules:
+    """One theme as themes.toml defines it, with its rules compiled."""
+
+    slug: str
+    name: str
+    description: str
+    position: int
+    match: tuple[str, ...]
+    unless: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+
+    def applies_to(self, text: str, section: str | None = None) -> bool:
+        """Whether a record with `text` (under report heading `section`) is on the theme."""
+        return self.applies_to_normalised(normalise(text), normalise(section or ""))
+
+    def applies_to_normalised(self, text: str, section: str) -> bool:
+        """applies_to() for text and section already normalise()d (tagging many at once)."""
+        unless = _compiled(self.unless)
+        if unless is not None and unless.search(text):
+            return False
+        if section.strip() and section in _normalised(self.sections):
+            return True
+        match = _compiled(self.match)
+        return match is not None and bool(match.search(text))
+
+
+@lru_cache(maxsize=256)
+def _compiled(phrases: tuple[str, ...]):
+    return _pattern(phrases)
+
+
+@lru_cache(maxsize=256)
+def _normalised(sections: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(normalise(s) for s in sections)
+
+
+class RulesError(ValueError):
+    pass
+
+
+def load_rules(path: Path = RULES_FILE) -> list[ThemeRules]:
+    """The themes in the rules file, in its order; RulesError says what is wrong with it."""
+    return list(_load_rules(str(path), path.stat().st_mtime))
+
+
+@lru_cache(maxsize=8)
+def _load_rules(path: str, _mtime: float) -> tuple[ThemeRules, ...]:
+    with open(path, "rb") as handle:
+        data = tomllib.load(handle)
+    rules, seen = [], set()
+    for position, entry in enumerate(data.get("theme", []), start=1):
+        missing = {"slug", "name", "match"} - entry.keys()
+        if missing:
+            raise RulesError(f"Theme {position} in {path} has no {', '.join(sorted(missing))}.")
+        if entry["slug"] in seen:
+            raise RulesError(f"Theme {entry['slug']!r} appears twice in {path}.")
+        seen.add(entry["slug"])
+        rules.append(
+            ThemeRules(
+                slug=entry["slug"],
+                name=entry["name"],
+                description=entry.get("description", ""),
+                position=position,
+                match=tuple(entry["match"]),
+                unless=tuple(entry.get("unless", ())),
+                sections=tuple(entry.get("sections", ())),
+            )
+        )
+    return tuple(rules)
+
+
+def rule_themes(text: str, section: str | None = None, rules=None) -> list[str]:
+    """Slugs of the themes the rules put a record on."""
+    rules = load_rules() if rules is None else rules
+    text, section = normalise(text), normalise(section or "")
+    return [rule.slug for rule in rules if rule.applies_to_normalised(text, section)]
+
+
+# --- Keeping the stored tags in step ------------------------------------------------------
+
+
+def sync_themes(rules=None, using="default") -> dict[str, int]:
+    """Create or update a Theme for each theme in the rules file.
+
+    Themes no longer in the file are kept, with any overrides admins made on them.
+    """
+    from django.db import connections
+
+    from .models import Theme
+
+    if Theme._meta.db_table not in connections[using].introspection.table_names():
+        return {"created": 0, "updated": 0}
+    rules = load_rules() if rules is None else rules
+    existing = {t.slug: t for t in Theme.objects.using(using).all()}
+    created = updated = 0
+    for rule in rules:
+        fields = {"name": rule.name, "description": rule.description, "position": rule.position}
+        theme = existing.get(rule.slug)
+        if theme is None:
+            # A theme renamed in the file may still hold the name under an old slug.
+            Theme.objects.using(using).filter(name=rule.name).exclude(slug=rule.slug).update(
+                name=f"{rule.name} (renamed)"
+            )
+            Theme.objects.using(using).create(slug=rule.slug, **fields)
+            created += 1
+        elif any(getattr(theme, k) != v for k, v in fields.items()):
+            for key, value in fields.items():
+                setattr(theme, key, value)
+            theme.save(using=using)
+            updated += 1
+    return {"created": created, "updated": updated}
+
+
+def override_key(record_type: str, inspection_slug: str, text: str) -> tuple[str, str, str]:
+    """How an override finds its record: type, inspection and text with spacing ignored."""
+    return record_type, inspection_slug, " ".join((text or "").split())
+
+
+def _records(record_type: str, pks: Iterable[int] | None):
+    """(pk, text, inspection slug, section name) of findings or recommendations."""
+    from recommendations.models import Recommendation
+
+    from .models import Finding, Section
+
+    if record_type == "finding":
+        queryset = Finding.objects.all()
+        fields = ["pk", "text", "inspection__slug", "section_id"]
+    else:
+        queryset = Recommendation.objects.all()
+        fields = ["pk", "text", "inspection__slug"]
+    if pks is not None:
+        queryset = queryset.filter(pk__in=list(pks))
+    rows = list(queryset.order_by().values_list(*fields))
+    if record_type != "finding":
+        return [(pk, text, slug, None) for pk, text, slug in rows]
+    # Section names apart: a fixture may load a finding before its section.
+    names = dict(Section.objects.filter(pk__in={r[3] for r in rows}).values_list("pk", "name"))
+    return [(pk, text, slug, names.get(section)) for pk, text, slug, section in rows]
+
+
+def _retag(record_type: str, pks: Iterable[int] | None, rules=None) -> int:
+    """Rewrite the tags of the given records (all when `pks` is None); the tag count."""
+    from .models import Theme, ThemeOverride, ThemeTag
+
+    rules = load_rules() if rules is None else rules
+    records = _records(record_type, pks)
+    if not records:
+        if pks is not None:
+            ThemeTag.objects.filter(**{f"{record_type}_id__in": list(pks)}).delete()
+        return 0
+    theme_ids = dict(Theme.objects.values_list("slug", "pk"))
+    overrides = ThemeOverride.objects.filter(record_type=record_type)
+    if pks is not None:
+        overrides = overrides.filter(inspection_slug__in={r[2] for r in records})
+    by_key = defaultdict(list)
+    for override in overrides.select_related("theme"):
+        by_key[override_key(record_type, override.inspection_slug, override.text)].append(override)
+    tags, repoint = [], defaultdict(list)
+    for pk, text, slug, section in records:
+        chosen = dict.fromkeys(rule_themes(text, section, rules), ThemeTag.Source.RULE)
+        for override in sorted(
+            by_key.get(override_key(record_type, slug, text), []), key=lambda o: o.created_at
+        ):
+            if override.action == ThemeOverride.Action.ADD:
+                chosen[override.theme.slug] = ThemeTag.Source.ADMIN
+            else:
+                chosen.pop(override.theme.slug, None)
+            if getattr(override, f"{record_type}_id") != pk:
+                repoint[pk].append(override.pk)
+        tags += [
+            ThemeTag(theme_id=theme_ids[s], source=source, **{f"{record_type}_id": pk})
+            for s, source in chosen.items()
+            if s in theme_ids
+        ]
+    with transaction.atomic():
+        stale = ThemeTag.objects.filter(**{f"{record_type}__isnull": False})
+        if pks is not None:
+            stale = stale.filter(**{f"{record_type}_id__in": [r[0] for r in records]})
+        stale.delete()
+        # Two pages tagging the same queued records at once write the same tags.
+        ThemeTag.objects.bulk_create(tags, batch_size=2000, ignore_conflicts=True)
+        # Point each override at the record it now matches (after a renumbering rebuild).
+        for pk, override_pks in repoint.items():
+            ThemeOverride.objects.filter(pk__in=override_pks).update(**{f"{record_type}_id": pk})
+    return len(tags)
+
+
+def tag_all(rules=None) -> dict[str, int]:
+    """Sync the themes and rewrite every finding's and recommendation's tags; the counts."""
+    from .models import UntaggedRecord
+
+    rules = load_rules() if rules is None else rules
+    with transaction.atomic():
+        last = UntaggedRecord.objects.order_by("-pk").values_list("pk", flat=True).first()
+        sync_themes(rules)
+        counts = {record_type: _retag(record_type, None, rules) for record_type in TAGGED_TYPES}
+        if last is not None:
+            UntaggedRecord.objects.filter(pk__lte=last).delete()
+    return counts
+
+
+# Above this many queued records of a type, retag them all rather than list their ids.
+RETAG_ALL_ABOVE = 2000
+
+
+def tag_pending(using="default", *, check_tables=False) -> int:
+    """Tag the records queued since they were last tagged; how many were queued.
+
+    One query when nothing is queued, which is what a page pays on every request.
+    `check_tables` first makes sure the tables exist (after a partial migrate).
+    """
+    from django.db import connections
+
+    from .models import UntaggedRecord
+
+    if using != "default":
+        return 0
+    if check_tables and UntaggedRecord._meta.db_table not in (
+        connections[using].introspection.table_names()
+    ):
+        return 0
+    queued = list(
+        UntaggedRecord.objects.order_by("pk").values_list("pk", "record_type", "record_id")
+    )
+    if not queued:
+        return 0
+    ids = defaultdict(set)
+    for _, record_type, record_id in queued:
+        ids[record_type].add(record_id)
+    with transaction.atomic():
+        for record_type in TAGGED_TYPES:
+            if ids[record_type]:
+                many = len(ids[record_type]) > RETAG_ALL_ABOVE
+                _retag(record_type, None if many else ids[record_type])
+        # Only the rows read: a record queued meanwhile stays queued for the next call.
+        UntaggedRecord.objects.filter(pk__lte=queued[-1][0]).delete()
+    return len(queued)
+
+
+def apply_override_change(override) -> None:
+    """Retag the records an override names, after it was saved or deleted."""
+    from recommendations.models import Recommendation
+
+    from .models import Finding
+
+    model = Finding if override.record_type == "finding" else Recommendation
+    matching = model.objects.filter(inspection__slug=override.inspection_slug)
+    wanted = override_key(override.record_type, override.inspection_slug, override.text)
+    pks = [
+        pk
+        for pk, text in matching.values_list("pk", "text")
+        if override_key(override.record_type, override.inspection_slug, text) == wanted
+    ]
+    record_pk = getattr(override, f"{override.record_type}_id", None)
+    if record_pk:
+        pks.append(record_pk)
+    if pks:
+        _retag(override.record_type, set(pks))
+
+
+# --- The triggers that queue records for tagging ------------------------------------------
+
+QUEUE = "inspections_untaggedrecord"
+# (record type, table, the columns whose change can change the record's themes)
+QUEUED_TABLES = (
+    ("finding", "inspections_finding", ("text", "section_id", "inspection_id")),
+    ("recommendation", "recommendations_recommendation", ("text", "inspection_id")),
+)
+
+
+def _trigger_statements(connection, record_type, table, columns) -> list[str]:
+    of = ", ".join(columns)
+    if connection.vendor == "sqlite":
+        insert = f"INSERT INTO {QUEUE} (record_type, record_id) VALUES ('{record_type}', new.id);"
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {table}_untagged_insert AFTER INSERT ON {table} "
+            f"BEGIN {insert} END",
+            f"CREATE TRIGGER IF NOT EXISTS {table}_untagged_update AFTER UPDATE OF {of} "
+            f"ON {table} BEGIN {insert} END",
+        ]
+    return [
+        f"DROP TRIGGER IF EXISTS {table}_untagged ON {table}",
+        f"CREATE TRIGGER {table}_untagged AFTER INSERT OR UPDATE OF {of} ON {table} "
+        f"FOR EACH ROW EXECUTE FUNCTION inspections_queue_untagged('{record_type}')",
+    ]
+
+
+POSTGRES_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION inspections_queue_untagged() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO {QUEUE} (record_type, record_id) VALUES (TG_ARGV[0], NEW.id);
+    RETURN NULL;
+END
+$$
+"""
+
+
+def _trigger_names(connection, table) -> set[str]:
+    if connection.vendor == "sqlite":
+        return {f"{table}_untagged_insert", f"{table}_untagged_update"}
+    return {f"{table}_untagged"}
+
+
+def install_triggers(connection, tables=None) -> None:
+    """Create the triggers that queue records for tagging, and queue every record."""
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(POSTGRES_FUNCTION)
+        for record_type, table, columns in QUEUED_TABLES:
+            if tables is not None and table not in tables:
+                continue
+            for statement in _trigger_statements(connection, record_type, table, columns):
+                cursor.execute(statement)
+            # Records written before the triggers existed need tagging too.
+            cursor.execute(
+                f"INSERT INTO {QUEUE} (record_type, record_id) "
+                f"SELECT '{record_type}', id FROM {table}"
+            )
+
+
+def uninstall_triggers(connection) -> None:
+    with connection.cursor() as cursor:
+        for _, table, _columns in QUEUED_TABLES:
+            for name in sorted(_trigger_names(connection, table)):
+                if connection.vendor == "sqlite":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+                elif connection.vendor == "postgresql":
+                    cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+        if connection.vendor == "postgresql":
+            cursor.execute("DROP FUNCTION IF EXISTS inspections_queue_untagged()")
+
+
+def ensure_triggers(connection) -> list[str]:
+    """Put back missing queueing triggers (a remade SQLite table loses them); the tables."""
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return []
+    existing = set(connection.introspection.table_names())
+    if QUEUE not in existing or not all(t in existing for _, t, _ in QUEUED_TABLES):
+        return []
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+        else:
+            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
+        present = {row[0] for row in cursor.fetchall()}
+    missing = [
+        table for _, table, _ in QUEUED_TABLES if not _trigger_names(connection, table) <= present
+    ]
+    if missing:
+        install_triggers(connection, tables=set(missing))
+    return missing
+
+
+# --- The theme pages ----------------------------------------------------------------------
+
+
+def themes_with_counts() -> list:
+    """Every theme with `findings` and `recommendations`: how many published ones it has.
+
+    Counted as all tags, in one pass, less those of unpublished inspections (drafts are
+    few), so no tag is joined to its record: four queries whatever the size of the data.
+    """
+    from .models import Inspection, Theme, ThemeTag
+
+    counted = Count("finding"), Count("recommendation")
+    every = {
+        theme: [findings, recommendations]
+        for theme, findings, recommendations in ThemeTag.objects.values_list("theme")
+        .annotate(*counted)
+        .order_by()
+    }
+    drafts = Inspection.objects.filter(is_published=False)
+    for index, record_type in enumerate(TAGGED_TYPES):
+        unpublished = ThemeTag.objects.filter(**{f"{record_type}__inspection__in": drafts})
+        for theme, n in unpublished.values_list("theme").annotate(n=Count("pk")).order_by():
+            every[theme][index] -= n
+    themes = list(Theme.objects.order_by("position", "name"))
+    for theme in themes:
+        theme.findings, theme.recommendations = every.get(theme.pk, (0, 0))
+    return themes
+
+
+@dataclass
+class CountRow:
+    """Counts of a theme's records for one body or standard."""
+
+    label: str
+    url: str = ""
+    strengths: int = 0
+    improvements: int = 0
+    others: int = 0
+    recommendations: int = 0
+
+    @property
+    def findings(self) -> int:
+        return self.strengths + self.improvements + self.others
+
+    @property
+    def total(self) -> int:
+        return self.findings + self.recommendations
+
+
+def _add(row: CountRow, kind: str, count: int) -> None:
+    if kind == "strength":
+        row.strengths += count
+    elif kind == "improvement":
+        row.improvements += count
+    else:
+        row.others += count
+
+
+def theme_counts(theme) -> tuple[list[CountRow], list[CountRow]]:
+    """The theme's published findings (by kind) and recommendations for each inspected body,
+    most first, and its findings by the standard (or, failing one, the report section) they
+    sit under, in the programmes' order.
+
+    Tags are counted by inspection and section in the database, and the groups are matched
+    to bodies and standards here: four queries whatever the size of the data.
+    """
+    from django.urls import reverse
+
+    from .models import Inspection, Section, ThemeTag
+
+    tags = ThemeTag.objects.filter(theme=theme)
+    findings = list(
+        tags.filter(finding__isnull=False)
+        .values_list("finding__inspection_id", "finding__section_id", "finding__kind")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    recommendations = list(
+        tags.filter(recommendation__isnull=False)
+        .values_list("recommendation__inspection_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    bodies_of = {
+        pk: (body_id, slug, name, kind)
+        # Every published inspection: fewer rows than records, and no list of ids to send.
+        for pk, body_id, slug, name, kind in Inspection.objects.filter(
+            is_published=True
+        ).values_list("pk", "body_id", "body__slug", "body__name", "body__kind")
+    }
+    sections = {
+        pk: (name, code, standard, position, programme)
+        for pk, name, code, standard, position, programme in Section.objects.filter(
+            pk__in={row[1] for row in findings}
+        ).values_list(
+            "pk",
+            "name",
+            "standard__code",
+            "standard__name",
+            "standard__position",
+            "standard__programme__name",
+        )
+    }
+    by_body: dict[int, CountRow] = {}
+
+    def body_row(inspection_id):
+        body_id, slug, name, kind = bodies_of[inspection_id]
+        if body_id not in by_body:
+            url = reverse("pdus:pdu_detail", args=[slug]) if kind == "pdu" else ""
+            by_body[body_id] = CountRow(name, url)
+        return by_body[body_id]
+
+    by_standard: dict[tuple, CountRow] = {}
+    for inspection_id, section_id, kind, n in findings:
+        if inspection_id not in bodies_of:  # a draft
+            continue
+        _add(body_row(inspection_id), kind, n)
+        name, code, standard, position, programme = sections[section_id]
+        if standard is not None:
+            key, label = (0, programme, position), f"{code} {standard}".strip()
+        else:
+            key, label = (1, "", name), f"{name} (section, no standard)"
+        _add(by_standard.setdefault(key, CountRow(label)), kind, n)
+    for inspection_id, n in recommendations:
+        if inspection_id in bodies_of:
+            body_row(inspection_id).recommendations += n
+    bodies = sorted(by_body.values(), key=lambda r: (-r.total, r.label))
+    standards = [by_standard[k] for k in sorted(by_standard, key=lambda k: (k[0], k[1], str(k[2])))]
+    return bodies, standards
+
+
+# Strength and area-for-improvement colours as the explorer's tags (GOV.UK green, orange).
+KIND_COLOURS = (
+    ("Strengths", "strengths", "#00703c"),
+    ("Areas for improvement", "improvements", "#f47738"),
+    ("Other findings", "others", "#505a5f"),
+    ("Recommendations", "recommendations", "#1d70b8"),
+)
+
+
+# Bars a chart draws at most; the table beside it has every row.
+CHART_ROWS = 25
+
+
+def theme_chart(rows: list[CountRow], div_id: str, *, title: str) -> str:
+    """Stacked horizontal bars: a theme's findings by kind and its recommendations for each
+    body, first row at the top, the first CHART_ROWS rows; an HTML fragment like
+    ratings.charts draws."""
+    rows = rows[:CHART_ROWS]
+    if not rows:
+        return ""
+    labels = [row.label for row in rows]
+    if len(set(labels)) != len(labels):
+        raise ValueError("Each row label must be unique.")
+    fig = go.Figure()
+    for name, attribute, colour in KIND_COLOURS:
+        values = [getattr(row, attribute) for row in rows]
+        if not any(values):
+            continue
+        fig.add_trace(
+            go.Bar(
+                name=name,
+                x=values,
+                y=labels,
+                orientation="h",
+                marker={"color": colour, "line": {"color": TEXT_COLOUR, "width": 1}},
+                hovertemplate=f"%{{y}}<br>{name}: %{{x}}<extra></extra>",
+            )
+        )
+    fig.update_layout(
+        template="none",
+        title={"text": title, "x": 0, "xref": "paper", "font": {"size": 19}},
+        barmode="stack",
+        height=150 + 32 * len(rows),
+        margin={"t": 90, "b": 50, "l": 10, "r": 20},
+        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
+        font={"family": FONT, "color": TEXT_COLOUR, "size": 14},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        hoverlabel={"font": {"family": FONT}},
+    )
+    most = max(row.total for row in rows)
+    fig.update_xaxes(
+        title="Number of records",
+        rangemode="tozero",
+        dtick=1 if most <= 10 else None,
+        automargin=True,
+        gridcolor=GRID_COLOUR,
+        linecolor=TEXT_COLOUR,
+    )
+    fig.update_yaxes(autorange="reversed", automargin=True, linecolor=TEXT_COLOUR)
+    return fig.to_html(include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG)
+
+
+# --- Recurring recommendations -------------------------------------------------------------
+
+# An abbreviation in brackets, e.g. "(RAR)", is dropped: the regional letter's annex
+# repeats the reports' recommendations with and without them.
+ABBREVIATION = re.compile(r"\(\s*[A-Z][A-Za-z]*[A-Z]s?\s*\)")
+# Small words that differ between wordings of the same advice ("rates for"/"rates of").
+FILLER = frozenset(
+    {"a", "an", "the", "that", "at", "all", "its", "their", "and", "of", "to", "for", "in"}
+    | {"on", "with", "as", "by", "is", "are", "be"}
+)
+# Wordings whose words overlap at least this much (shared words / all words) are one group.
+SAME_ADVICE = 0.8
+# Above this many different wordings, only identical ones are grouped (the comparison
+# of every pair would take too long).
+MAX_WORDINGS_COMPARED = 2000
+
+
+def _stem(word: str) -> str:
+    """A light stem, so "programme" matches "programmes" and "sharing" matches "shared"."""
+    for suffix in ("ing", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+            return word[: -len(suffix)]
+    return word
+
+
+def _body_names(*bodies) -> tuple[str, ...]:
+    names = set()
+    for body in bodies:
+        names |= {body.name, body.short_name, body.abbreviation}
+    return tuple(sorted((n for n in names if n and len(n) > 2), key=len, reverse=True))
+
+
+def recurring_words(text: str, bodies=()) -> frozenset[str]:
+    """The words that make a recommendation's advice, to compare wordings.
+
+    The names of `bodies` (the inspected PDU, the addressee) are replaced by one word, so
+    "ensure Lambeth PDU has sufficient staffing resource" matches the same advice to
+    Newham. Case, punctuation, bracketed abbreviations, small words and word endings
+    are ignored.
+    """
+    return _advice_words(text or "", _body_names(*bodies))
+
+
+@lru_cache(maxsize=8192)
+def _advice_words(text: str, names: tuple[str, ...]) -> frozenset[str]:
+    text = ABBREVIATION.sub(" ", text)
+    lowered = text.lower()
+    for name in names:
+        if name.lower() in lowered:
+            text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " thebody ", text, flags=re.I)
+    return frozenset(_stem(w) for w in normalise(text).split() if w not in FILLER)
+
+
+def recurring_key(text: str, bodies=()) -> str:
+    return " ".join(sorted(recurring_words(text, bodies)))
+
+
+def body_names() -> tuple[str, ...]:
+    """Every body's names, longest first: masked in recommendations' texts (one query)."""
+    from pdus.models import Body
+
+    names = set()
+    for row in Body.objects.values_list("name", "short_name", "abbreviation"):
+        names |= set(row)
+    return tuple(sorted((n for n in names if n and len(n) > 2), key=len, reverse=True))
+
+
+def cluster_texts(texts, names: tuple[str, ...]) -> list[list[str]]:
+    """Wordings that give the same advice, grouped: the same words (recurring_words, with
+    any body's name masked), or words overlapping by SAME_ADVICE or more."""
+    by_words: dict[frozenset, list[str]] = defaultdict(list)
+    for text in texts:
+        words = _advice_words(text or "", names)
+        if words:
+            by_words[words].append(text)
+    wordings = list(by_words)
+    parent = {w: w for w in wordings}
+
+    def root(w):
+        while parent[w] != w:
+            parent[w] = parent[parent[w]]
+            w = parent[w]
+        return w
+
+    if len(wordings) <= MAX_WORDINGS_COMPARED:
+        for i, a in enumerate(wordings):
+            for b in wordings[i + 1 :]:
+                if len(a & b) >= SAME_ADVICE * len(a | b):
+                    parent[root(b)] = root(a)
+    clusters = defaultdict(list)
+    for w in wordings:
+        clusters[root(w)].extend(by_words[w])
+    return list(clusters.values())
+
+
+# The recommendations of a group a page lists; a download has them all.
+RECURRING_SHOWN = 10
+
+
+@dataclass
+class RecurringGroup:
+    """Recommendations that give the same advice, made in more than one inspection.
+
+    `recommendations` are those listed, newest inspection first: all of them for a
+    download, the newest RECURRING_SHOWN on a page.
+    """
+
+    text: str  # the commonest wording as published
+    recommendations: list
+    inspection_count: int
+    recommendation_count: int
+    addressees: list[str]
+    themes: list = field(default_factory=list)
+
+    @property
+    def not_shown(self) -> int:
+        return self.recommendation_count - len(self.recommendations)
+
+
+def _newest_first(recommendation):
+    inspection = recommendation.inspection
+    date = inspection.fieldwork_start or inspection.published
+    return (-(date.toordinal() if date else 0), inspection.title, recommendation.position)
+
+
+def _ordered_groups(groups: list[RecurringGroup]) -> list[RecurringGroup]:
+    for group in groups:
+        group.recommendations.sort(key=_newest_first)
+    return sorted(groups, key=lambda g: (-g.inspection_count, -g.recommendation_count, g.text))
+
+
+def recurring_groups(recommendations, names=None, min_inspections: int = 2):
+    """`recommendations` (with inspection and addressee loaded) grouped by the advice they
+    give, where at least `min_inspections` inspections gave it; most inspections first.
+    `names`: the body names to mask (default: those of the recommendations' bodies)."""
+    recommendations = list(recommendations)
+    if names is None:
+        names = _body_names(*{b for r in recommendations for b in (r.inspection.body, r.addressee)})
+    cluster_of = {}
+    for number, texts in enumerate(cluster_texts({r.text for r in recommendations}, names)):
+        cluster_of.update(dict.fromkeys(texts, number))
+    members = defaultdict(list)
+    for recommendation in recommendations:
+        if recommendation.text in cluster_of:
+            members[cluster_of[recommendation.text]].append(recommendation)
+    groups = []
+    for group in members.values():
+        inspections = {r.inspection_id for r in group}
+        if len(inspections) < min_inspections:
+            continue
+        themes = {}
+        for r in group:
+            for theme in getattr(r, "explorer_themes", []):
+                themes.setdefault(theme.pk, theme)
+        groups.append(
+            RecurringGroup(
+                text=Counter(r.text.rstrip(". ") for r in group).most_common(1)[0][0],
+                recommendations=group,
+                inspection_count=len(inspections),
+                recommendation_count=len(group),
+                addressees=sorted({r.addressee.name for r in group}),
+                themes=sorted(themes.values(), key=lambda t: t.position),
+            )
+        )
+    return _ordered_groups(groups)
+
+
+def recurring_groups_for_page(queryset, shown: int = RECURRING_SHOWN) -> list[RecurringGroup]:
+    """recurring_groups() for a page: counted in the database, with only the newest `shown`
+    recommendations of each wording loaded. Five queries, and the rows loaded do not grow
+    with the number of inspections that repeat a recommendation."""
+    from django.db.models import F, Window
+    from django.db.models.functions import RowNumber
+
+    from .models import ThemeTag
+
+    names = body_names()
+    counts = dict(queryset.values_list("text").annotate(n=Count("pk")).order_by())
+    cluster_of = {}
+    for number, texts in enumerate(cluster_texts(counts, names)):
+        cluster_of.update(dict.fromkeys(texts, number))
+    inspections, addressees = defaultdict(set), defaultdict(set)
+    for text, inspection_id, addressee in queryset.values_list(
+        "text", "inspection_id", "addressee__name"
+    ).distinct():
+        if text in cluster_of:
+            inspections[cluster_of[text]].add(inspection_id)
+            addressees[cluster_of[text]].add(addressee)
+    recurring = {c for c, ids in inspections.items() if len(ids) >= 2}
+    texts = [t for t, c in cluster_of.items() if c in recurring]
+    newest = (
+        queryset.filter(text__in=texts)
+        .annotate(
+            row=Window(
+                RowNumber(),
+                partition_by=[F("text")],
+                order_by=[F("inspection__fieldwork_start").desc(nulls_last=True), F("pk")],
+            )
+        )
+        .filter(row__lte=shown)
+        .select_related("inspection__body", "addressee")
+    )
+    listed = defaultdict(list)
+    for recommendation in newest:
+        listed[cluster_of[recommendation.text]].append(recommendation)
+    shown_pks = [r.pk for group in listed.values() for r in group]
+    themes = defaultdict(dict)
+    for tag in ThemeTag.objects.filter(recommendation_id__in=shown_pks or [0]).select_related(
+        "theme"
+    ):
+        themes[tag.recommendation_id][tag.theme.pk] = tag.theme
+    groups = []
+    for cluster in recurring:
+        members = sorted(listed[cluster], key=_newest_first)[:shown]
+        group_themes = {}
+        for r in members:
+            group_themes.update(themes[r.pk])
+        cluster_texts_ = [t for t, c in cluster_of.items() if c == cluster]
+        groups.append(
+            RecurringGroup(
+                text=max(cluster_texts_, key=lambda t: (counts[t], -len(t))).rstrip(". "),
+                recommendations=members,
+                inspection_count=len(inspections[cluster]),
+                recommendation_count=sum(counts[t] for t in cluster_texts_),
+                addressees=sorted(addressees[cluster]),
+                themes=sorted(group_themes.values(), key=lambda t: t.position),
+            )
+        )
+    return _ordered_groups(groups)

@@ -1,0 +1,60 @@
+"""The explorer's pages run the same number of queries on ten times the data.
+
+As tests/test_query_budgets.py: the published data is copied to ten times its size and
+every page's query count must not move. Copies are made with bulk_create, which the
+search index and the tagging queue follow through database triggers; each page is
+visited once before counting, so the count is of a page with nothing left to tag (the
+first visit after a bulk load also tags the new records).
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import multiply_published_data
+
+# URL: the most queries it may run.
+PAGES = {
+    # Tagging queue, facets, page keys, marked matches, three types of record, themes.
+    "/explore/": 7,
+    "/explore/?q=staff": 8,
+    "/explore/?q=%22risk+of+harm%22+OR+safeguarding&type=finding&page=2": 8,
+    "/explore/?q=staff&kind=improvement&region=london": 8,
+    "/explore/?theme=staffing-and-workloads&body=lambeth": 7,
+    "/explore/?addressee=hmpps&more=body": 7,
+    # Tagging queue, keys, three types of record, themes (and facets only if 20,000 or more).
+    "/explore/?q=accommodation&format=csv": 6,
+    "/explore/?q=accommodation&format=json": 6,
+    # Queue, tags counted by theme, those of drafts (findings, recommendations), themes.
+    "/explore/themes/": 5,
+    # Queue, theme, its tags counted (2), inspections, sections, keys, three types, themes.
+    "/explore/themes/risk-of-harm/": 11,
+    # Queue, wordings counted, body names, inspections per wording, the newest of each
+    # wording, their themes.
+    "/explore/recurring/": 6,
+}
+
+
+def queries_for(client, url):
+    client.get(url)  # tags whatever was loaded since the last page
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return len(context.captured_queries)
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_query_count_is_the_same_on_ten_times_the_data(client, published_data, url):
+    at_size_one = queries_for(client, url)
+    multiply_published_data(10)
+    at_size_ten = queries_for(client, url)
+    assert at_size_ten == at_size_one, f"{url}: {at_size_one} queries grew to {at_size_ten}"
+    assert at_size_one <= PAGES[url], f"{url}: {at_size_one} queries, budget {PAGES[url]}"
+
+
+def test_search_results_grow_with_the_data(client, published_data):
+    before = client.get("/explore/", {"q": "staff"}).context["total"]
+    multiply_published_data(10)
+    after = client.get("/explore/", {"q": "staff"}).context["total"]
+    # Every PDU inspection is copied nine times; the regional and Q&I ones are not.
+    assert after > 5 * before

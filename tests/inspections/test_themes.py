@@ -1,0 +1,359 @@
+"""Themes: the rules file, tagging kept in step with the data, admin overrides that survive
+a rebuild, the theme pages and the recurring recommendations."""
+
+import csv
+import io
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from inspections import themes
+from inspections.models import Finding, Theme, ThemeOverride, ThemeTag, UntaggedRecord
+from recommendations.models import Recommendation
+from tests.factories import InspectionFactory, SectionFactory
+
+STAFF_INCENTIVES = "consider incentives to improve recruitment and retention of staff"
+
+# The taxonomy the findings explorer issue asks for.
+ISSUE_THEMES = [
+    "Staffing and workloads",
+    "Management oversight and quality assurance",
+    "Risk of harm",
+    "Domestic abuse and safeguarding enquiries",
+    "Information sharing with police and children's services",
+    "Interventions and commissioned services",
+    "Accredited programmes and RAR",
+    "Unpaid work",
+    "Resettlement",
+    "Accommodation",
+    "Engagement with people on probation",
+    "Diversity and inclusion",
+    "Premises",
+]
+
+
+def slugs_for(text, section=None):
+    return themes.rule_themes(text, section)
+
+
+# --- The rules file ---------------------------------------------------------------------------
+
+
+def test_the_rules_file_has_the_curated_taxonomy():
+    rules = themes.load_rules()
+    assert [rule.name for rule in rules] == ISSUE_THEMES
+    assert all(rule.match and rule.description for rule in rules)
+
+
+def test_migrate_created_a_theme_for_each_rule(db):
+    assert list(Theme.objects.values_list("name", flat=True)) == ISSUE_THEMES
+
+
+def test_a_broken_rules_file_is_reported(tmp_path):
+    path = tmp_path / "themes.toml"
+    path.write_text('[[theme]]\nslug = "a"\nname = "A"\n')
+    with pytest.raises(themes.RulesError, match="has no match"):
+        themes.load_rules(path)
+    path.write_text('[[theme]]\nslug = "a"\nname = "A"\nmatch = ["x"]\n' * 2)
+    with pytest.raises(themes.RulesError, match="appears twice"):
+        themes.load_rules(path)
+
+
+def test_words_match_whole():
+    assert "premises" in slugs_for("The office was in a poor state.")
+    assert "premises" not in slugs_for("Probation officers were experienced.")
+
+
+def test_a_star_matches_any_ending():
+    assert "staffing-and-workloads" in slugs_for("There were many vacancies.")
+    assert "staffing-and-workloads" in slugs_for("The vacancy rate was 11 per cent.")
+
+
+def test_case_punctuation_and_apostrophes_do_not_matter():
+    for text in ("Children’s services were not contacted.", "CHILDREN'S SERVICES, too."):
+        assert "information-sharing" in slugs_for(text)
+
+
+def test_unless_keeps_a_record_off():
+    assert "premises" not in slugs_for("He moved to approved premises.")
+    assert "accommodation" in slugs_for("He moved to approved premises.")
+
+
+def test_findings_under_a_section_are_on_its_theme():
+    assert "unpaid-work" in slugs_for("Placements catered for needs.", section="Unpaid work")
+    assert "unpaid-work" not in slugs_for("Placements catered for needs.", section="Leadership")
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        (STAFF_INCENTIVES, "staffing-and-workloads"),
+        ("improve the effectiveness of quality assurance and management oversight of all "
+         "casework", "management-oversight-and-quality-assurance"),
+        ("ensure that domestic abuse and safeguarding checks are completed",
+         "domestic-abuse-and-safeguarding"),
+        ("ensure rehabilitation activity requirements (RAR) are started promptly",
+         "accredited-programmes-and-rar"),
+        ("review the location of delivery sites for unpaid work", "unpaid-work"),
+        ("Housing support was weak.", "accommodation"),
+        ("Pre-release work was poor in too many cases.", "resettlement"),
+        ("engage with people on probation to inform service delivery",
+         "engagement-with-people-on-probation"),
+        ("Protected characteristics were not analysed.", "diversity-and-inclusion"),
+        ("improve the quality of work to assess, plan for, manage and review risk of harm",
+         "risk-of-harm"),
+        ("Relationships with the police were not effective.", "information-sharing"),
+        ("Referrals to CRS providers were low.", "interventions-and-commissioned-services"),
+    ],
+)  # fmt: skip
+def test_each_theme_catches_its_topic(text, slug):
+    assert slug in slugs_for(text)
+
+
+# --- Tags kept in step with the data ------------------------------------------------------
+
+
+def tagged(record):
+    field = "finding" if isinstance(record, Finding) else "recommendation"
+    return set(ThemeTag.objects.filter(**{field: record}).values_list("theme__slug", flat=True))
+
+
+def test_loaded_fixtures_are_queued_and_tagged_on_the_next_page(client, published_data):
+    assert (
+        UntaggedRecord.objects.count() == Finding.objects.count() + Recommendation.objects.count()
+    )
+    client.get("/explore/")
+    assert not UntaggedRecord.objects.exists()
+    recommendation = Recommendation.objects.filter(text=STAFF_INCENTIVES).first()
+    assert "staffing-and-workloads" in tagged(recommendation)
+    for finding in Finding.objects.filter(text__icontains="domestic abuse"):
+        assert "domestic-abuse-and-safeguarding" in tagged(finding)
+
+
+@pytest.fixture
+def inspection(db):
+    return InspectionFactory()
+
+
+def make_finding(inspection, text, position=1, section=None):
+    return Finding.objects.create(
+        inspection=inspection,
+        section=section or SectionFactory(),
+        kind=Finding.Kind.IMPROVEMENT,
+        text=text,
+        position=position,
+        source_document=inspection.source_document,
+        source_section="Generated",
+    )
+
+
+def test_a_changed_record_is_retagged(inspection):
+    finding = make_finding(inspection, "Housing support was weak.")
+    themes.tag_pending()
+    assert tagged(finding) == {"accommodation"}
+    Finding.objects.filter(pk=finding.pk).update(text="The office was in a poor state.")
+    assert themes.tag_pending() == 1
+    assert tagged(finding) == {"premises"}
+
+
+def test_tag_pending_costs_one_query_when_nothing_is_queued(inspection, django_assert_num_queries):
+    themes.tag_pending()
+    with django_assert_num_queries(1):
+        assert themes.tag_pending() == 0
+
+
+def test_many_queued_records_are_retagged_all_at_once(inspection, monkeypatch):
+    monkeypatch.setattr(themes, "RETAG_ALL_ABOVE", 2)
+    made = [make_finding(inspection, f"Housing case {i}.", position=i) for i in range(1, 5)]
+    assert themes.tag_pending() == 4
+    assert all(tagged(f) == {"accommodation"} for f in made)
+
+
+def test_the_queueing_triggers_repair_themselves(inspection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER inspections_finding_untagged_insert")
+        else:
+            cursor.execute("DROP TRIGGER inspections_finding_untagged ON inspections_finding")
+    assert themes.ensure_triggers(connection) == ["inspections_finding"]
+    finding = make_finding(inspection, "Housing support was weak.")
+    themes.tag_pending()
+    assert tagged(finding) == {"accommodation"}
+
+
+# --- Admin overrides -----------------------------------------------------------------------
+
+
+def override(record, slug, action):
+    field = "finding" if isinstance(record, Finding) else "recommendation"
+    return ThemeOverride.objects.create(
+        theme=Theme.objects.get(slug=slug), action=action, **{field: record}
+    )
+
+
+def test_an_override_puts_a_record_on_a_theme_or_takes_it_off(inspection):
+    finding = make_finding(inspection, "Housing support was weak.")
+    themes.tag_pending()
+    override(finding, "premises", ThemeOverride.Action.ADD)
+    assert tagged(finding) == {"accommodation", "premises"}
+    assert ThemeTag.objects.get(finding=finding, theme__slug="premises").source == "admin"
+    removal = override(finding, "accommodation", ThemeOverride.Action.REMOVE)
+    assert tagged(finding) == {"premises"}
+    removal.delete()
+    assert tagged(finding) == {"accommodation", "premises"}
+
+
+def test_overrides_survive_retagging_everything(inspection):
+    finding = make_finding(inspection, "Housing support was weak.")
+    override(finding, "accommodation", ThemeOverride.Action.REMOVE)
+    call_command("tag_themes", stdout=StringIO())
+    assert tagged(finding) == set()
+
+
+def test_overrides_survive_a_rebuild_that_renumbers_records(inspection):
+    section = SectionFactory()
+    finding = make_finding(inspection, "Housing support was weak.", section=section)
+    themes.tag_pending()
+    made = override(finding, "premises", ThemeOverride.Action.ADD)
+    # A rebuilt fixture gives the same finding another id, and the old id another finding.
+    text = finding.text
+    finding.delete()
+    other = make_finding(inspection, "Unrelated text.", position=1, section=section)
+    rebuilt = make_finding(inspection, text, position=2, section=section)
+    themes.tag_pending()
+    assert tagged(rebuilt) == {"accommodation", "premises"}
+    assert tagged(other) == set()
+    made.refresh_from_db()
+    assert made.finding == rebuilt
+
+
+def test_overrides_survive_reloading_the_fixtures(published_data):
+    themes.tag_pending()
+    recommendation = Recommendation.objects.filter(text=STAFF_INCENTIVES).first()
+    override(recommendation, "premises", ThemeOverride.Action.ADD)
+    call_command("load_published_data", "--reload", verbosity=0)
+    themes.tag_pending()
+    assert "premises" in tagged(Recommendation.objects.get(pk=recommendation.pk))
+
+
+def test_an_override_made_in_the_admin_applies_at_once(admin_client, inspection):
+    finding = make_finding(inspection, "Housing support was weak.")
+    themes.tag_pending()
+    response = admin_client.post(
+        "/admin/inspections/themeoverride/add/",
+        {
+            "theme": Theme.objects.get(slug="resettlement").pk,
+            "action": "add",
+            "finding": finding.pk,
+            "reason": "It is about housing on release.",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert "resettlement" in tagged(finding)
+    made = ThemeOverride.objects.get()
+    assert (made.record_type, made.inspection_slug, made.text) == (
+        "finding",
+        inspection.slug,
+        finding.text,
+    )
+
+
+def test_the_admin_asks_for_a_record(admin_client, db):
+    response = admin_client.post(
+        "/admin/inspections/themeoverride/add/",
+        {"theme": Theme.objects.first().pk, "action": "add"},
+    )
+    assert "Choose a finding or a recommendation" in response.content.decode()
+
+
+def test_tag_themes_reports_and_dry_run_changes_nothing(published_data):
+    out = StringIO()
+    call_command("tag_themes", "--dry-run", stdout=out)
+    assert "Would tag" in out.getvalue()
+    assert not ThemeTag.objects.exists()
+    call_command("tag_themes", stdout=out)
+    assert ThemeTag.objects.exists()
+    assert not UntaggedRecord.objects.exists()
+
+
+# --- Theme pages -----------------------------------------------------------------------------
+
+
+def test_theme_list_counts_each_theme(client, published_data):
+    response = client.get("/explore/themes/")
+    page = response.content.decode()
+    for name in ISSUE_THEMES:
+        assert name.replace("'", "&#x27;") in page
+    staffing = next(t for t in response.context["themes"] if t.slug == "staffing-and-workloads")
+    assert (
+        staffing.findings == ThemeTag.objects.filter(theme=staffing, finding__isnull=False).count()
+    )
+
+
+def test_theme_page_counts_by_body_and_standard(client, published_data):
+    response = client.get("/explore/themes/staffing-and-workloads/")
+    assert response.status_code == 200
+    context = response.context
+    tags = ThemeTag.objects.filter(theme__slug="staffing-and-workloads")
+    assert context["counts"]["findings"] == tags.filter(finding__isnull=False).count()
+    assert context["counts"]["recommendations"] == tags.filter(recommendation__isnull=False).count()
+    lambeth = next(row for row in context["by_body"] if row.label == "Lambeth PDU")
+    assert lambeth.findings == tags.filter(finding__inspection__body__slug="lambeth").count()
+    assert sum(row.findings for row in context["by_standard"]) == context["counts"]["findings"]
+    page = response.content.decode()
+    assert 'id="chart-theme-bodies"' in page
+    assert "Records on this theme by inspected body" in page
+    assert "1.2 Staff" in page
+    assert len(context["page"].hits) == min(20, context["counts"]["findings"])
+
+
+def test_theme_page_shows_its_rules(client, published_data):
+    page = client.get("/explore/themes/premises/").content.decode()
+    assert "<q>approved premises</q>" in page
+
+
+def test_unknown_theme_is_404(client, db):
+    assert client.get("/explore/themes/nothing/").status_code == 404
+
+
+# --- Recurring recommendations ----------------------------------------------------------------
+
+
+def test_recurring_key_ignores_small_differences():
+    assert themes.recurring_key(
+        "ensure rehabilitation activity requirements (RAR) are started promptly."
+    ) == themes.recurring_key("Ensure rehabilitation activity requirements are started promptly")
+    assert themes.recurring_words("increase QA at a PDU level") == themes.recurring_words(
+        "increase QA at PDU level."
+    )
+
+
+def test_the_same_advice_to_different_pdus_is_one_group(published_data):
+    recommendations = Recommendation.objects.select_related("inspection__body", "addressee")
+    groups = themes.recurring_groups(recommendations)
+    staffing = next(g for g in groups if "sufficient staffing resource" in g.text)
+    assert staffing.inspection_count >= 3
+
+
+def test_recurring_page_groups_the_staff_incentives_recommendation(client, published_data):
+    response = client.get("/explore/recurring/")
+    group = next(g for g in response.context["groups"] if g.text == STAFF_INCENTIVES)
+    assert group.inspection_count >= 5
+    assert group.addressees == ["HM Prison and Probation Service"]
+    assert any(t.slug == "staffing-and-workloads" for t in group.themes)
+    page = response.content.decode()
+    assert "Consider incentives to improve recruitment and retention of staff" in page
+    for recommendation in group.recommendations:
+        assert recommendation.inspection.get_absolute_url() in page
+
+
+def test_recurring_downloads_cite_each_recommendation(client, published_data):
+    response = client.get("/explore/recurring/", {"format": "csv"})
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows and all(row["Citation"] and row["Source file"] for row in rows)
+    data = json.loads(client.get("/explore/recurring/", {"format": "json"}).content)
+    assert data["count"] == len({row["Group"] for row in rows})
+    assert client.get("/explore/recurring/", {"format": "pdf"}).status_code == 400
