@@ -14,11 +14,9 @@ from ratings import rules
 from ratings.models import KeyQuestionScore, Rating, StandardRating
 from recommendations.models import Recommendation
 
-from . import checks
+from . import checks, importer
 from .govuk import GovukFormMixin
 from .models import ContextFigure, Finding, Inspection, Section, SourceDocument
-
-MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 
 
 def unique_slug(title: str) -> str:
@@ -264,10 +262,15 @@ class ImportForm(GovukFormMixin, forms.Form):
     """Upload a published report's text to fill a draft for review."""
 
     report = forms.FileField(
-        label="Report text",
-        help_text="A .txt file of the published report, up to 2 MB.",
-        validators=[FileExtensionValidator(["txt"], "Upload the report as a .txt file")],
-        error_messages={"required": "Choose the report's text file"},
+        label="Report",
+        help_text="The published report as a PDF (up to 20 MB), or its text as a .txt file "
+        "(UTF-8, up to 2 MB).",
+        validators=[
+            FileExtensionValidator(
+                ["pdf", "txt"], "Upload the report as a .pdf file or as its text in a .txt file"
+            )
+        ],
+        error_messages={"required": "Choose the report's PDF or text file"},
     )
     region = forms.ModelChoiceField(
         queryset=Region.objects.all(),
@@ -280,18 +283,23 @@ class ImportForm(GovukFormMixin, forms.Form):
 
     def clean_report(self):
         upload = self.cleaned_data["report"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError("The file must be smaller than 2 MB")
+        if upload.size > importer.MAX_PDF_BYTES:  # before reading it at all
+            raise forms.ValidationError("The file must be smaller than 20 MB")
         try:
-            text = upload.read().decode("utf-8")
-        except UnicodeDecodeError:
-            raise forms.ValidationError(
-                "The file must be UTF-8 text, such as a report saved as plain text"
-            ) from None
-        if "\x00" in text:
-            raise forms.ValidationError("The file must be text, not a binary file")
-        self.cleaned_data["text"] = text
+            self.cleaned_data["text"] = importer.report_text(upload.read(), upload.name)
+        except importer.UnreadableFile as error:
+            raise forms.ValidationError(str(error)) from error
         return upload
+
+
+class UnpublishForm(GovukFormMixin, forms.Form):
+    reason = forms.CharField(
+        label="Why is it being unpublished?",
+        help_text="Kept in the inspection's history, with your name and the time.",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why the inspection is being unpublished"},
+    )
 
 
 class BaseEntryFormSet(BaseModelFormSet):
@@ -357,10 +365,16 @@ class BaseRecommendationFormSet(BaseEntryFormSet):
     def clean(self):
         super().clean()
         seen = set()
+        tracked = set(self.get_queryset().with_recorded_progress().values_list("pk", flat=True))
         for form in self.forms:
             if not form.has_changed() and not form.instance.pk:
                 continue
             if self.can_delete and self._should_delete_form(form):
+                if form.instance.pk in tracked:
+                    raise forms.ValidationError(
+                        f"Recommendation {form.instance.number} to {form.instance.addressee} "
+                        "has progress recorded in the tracker, so it cannot be deleted"
+                    )
                 continue
             key = (form.cleaned_data.get("addressee"), form.cleaned_data.get("number"))
             if None in key:

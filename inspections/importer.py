@@ -16,6 +16,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
+from inspections.parsing.pdf import PDFError, pdf_text
 from inspections.parsing.pdu_report import parse_pdu_report
 from inspections.parsing.types import ParsedPDUReport
 from pdus.models import Body, Region
@@ -28,6 +29,9 @@ from .builder.build import SOURCES_FILE
 from .models import DataQualityNote, Finding, Inspection, Section, SourceDocument
 
 PROGRAMME = "pdu"
+# A report's text is a few hundred kilobytes; its PDF, with photographs, a few megabytes.
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+MAX_PDF_BYTES = 20 * 1024 * 1024
 RATING_VALUES = {label: value for value, label in Rating.choices}
 
 
@@ -40,6 +44,40 @@ class ImportResult:
     inspection: Inspection
     created: bool  # False where an earlier draft of the same report was replaced
     problems: list[str] = field(default_factory=list)
+
+
+class UnreadableFile(ValueError):
+    """The file is not a report's text or PDF; the message says what was expected."""
+
+
+def report_text(data: bytes, filename: str) -> str:
+    """The text of an uploaded report: a PDF read by pypdf, or UTF-8 text (.txt).
+
+    Raises UnreadableFile, saying what was expected, for anything else.
+    """
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if suffix == "pdf":
+        if len(data) > MAX_PDF_BYTES:
+            raise UnreadableFile("The PDF must be smaller than 20 MB")
+        try:
+            return pdf_text(data)
+        except PDFError as error:
+            raise UnreadableFile(str(error)) from error
+    if suffix != "txt":
+        raise UnreadableFile("Upload the report as a .pdf file or as its text in a .txt file")
+    if len(data) > MAX_TEXT_BYTES:
+        raise UnreadableFile("The text file must be smaller than 2 MB")
+    if data.startswith(b"%PDF-"):
+        raise UnreadableFile("This is a PDF named .txt: rename it to end in .pdf")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise UnreadableFile(
+            "The file must be UTF-8 text, such as a report saved as plain text"
+        ) from None
+    if "\x00" in text:
+        raise UnreadableFile("The file must be text, not a binary file")
+    return text
 
 
 def known_names() -> BodyNames:
@@ -95,6 +133,12 @@ def _save(report: ParsedPDUReport, text: str, filename: str, region: Region | No
     if inspection is not None and inspection.is_published:
         raise ImportRefused(
             f"{inspection.title} is already published; unpublish it before importing it again."
+        )
+    if inspection is not None and inspection.recommendations.with_recorded_progress().exists():
+        raise ImportRefused(
+            f"Progress has been recorded in the tracker on recommendations of "
+            f"{inspection.title}; importing it again would replace them. Correct the draft "
+            "step by step instead."
         )
     created = inspection is None
     if created:

@@ -137,6 +137,17 @@ class Inspection(models.Model):
     def get_absolute_url(self):
         return reverse("inspections:inspection_detail", args=[self.slug])
 
+    def set_published(self, published: bool, user, note: str) -> None:
+        """Publish the inspection or take it back to a draft, recorded in its admin history
+        with who did it and `note`."""
+        from django.contrib.admin.models import CHANGE, LogEntry
+
+        self.is_published = published
+        self.save(update_fields=["is_published"])
+        LogEntry.objects.log_actions(
+            user.pk, [self], CHANGE, change_message=note, single_object=True
+        )
+
     @property
     def fieldwork_start_display(self):
         return format_date(self.fieldwork_start, self.fieldwork_start_precision)

@@ -26,6 +26,7 @@ urlpatterns += [
     ),
     path("manage/<slug:slug>/figures/", views.FiguresStepView.as_view(), name="manage_figures"),
     path("manage/<slug:slug>/review/", views.ReviewStepView.as_view(), name="manage_review"),
+    path("manage/<slug:slug>/unpublish/", views.UnpublishView.as_view(), name="manage_unpublish"),
 ]
 
 # The findings explorer.

@@ -25,6 +25,7 @@ from .forms import (
     InspectionDetailsForm,
     RatingsForm,
     RecommendationFormSet,
+    UnpublishForm,
 )
 from .importer import ImportRefused, import_report
 from .models import ContextFigure, DataQualityNote, Finding, Inspection
@@ -76,6 +77,7 @@ class InspectionDetailView(BreadcrumbsMixin, DetailView):
             data_quality_notes=DataQualityNote.objects.filter(inspection=inspection).select_related(
                 "source_document", "compared_document"
             ),
+            can_manage=can_manage_inspections(self.request.user),
             **kwargs,
         )
 
@@ -126,10 +128,10 @@ STEPS = [
 ]
 
 
-class DraftMixin(AdminOnlyMixin, BreadcrumbsMixin):
-    """A step of entering one draft inspection."""
+class ManagedInspectionMixin(AdminOnlyMixin, BreadcrumbsMixin):
+    """A page about one inspection for admins: a draft, or (`published`) a published one."""
 
-    step = ""
+    published = False
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated or not can_manage_inspections(request.user):
@@ -137,7 +139,7 @@ class DraftMixin(AdminOnlyMixin, BreadcrumbsMixin):
         self.inspection = get_object_or_404(
             Inspection.objects.select_related("body", "programme", "source_document"),
             slug=kwargs["slug"],
-            is_published=False,
+            is_published=self.published,
         )
         return super().dispatch(request, *args, **kwargs)
 
@@ -146,6 +148,12 @@ class DraftMixin(AdminOnlyMixin, BreadcrumbsMixin):
             ("Enter inspections", reverse("inspections:manage")),
             (self.inspection.title, None),
         ]
+
+
+class DraftMixin(ManagedInspectionMixin):
+    """A step of entering one draft inspection."""
+
+    step = ""
 
     def get_context_data(self, **kwargs):
         steps = [
@@ -283,13 +291,38 @@ class ReviewStepView(DraftMixin, TemplateView):
             inspection = Inspection.objects.select_for_update().get(pk=self.inspection.pk)
             problems = publication_problems(inspection)
             if not problems:
-                inspection.is_published = True
-                inspection.save(update_fields=["is_published"])
+                inspection.set_published(True, request.user, "Published.")
         if problems:
             context = self.get_context_data(publish_refused=True)
             return self.render_to_response(context, status=400)
         messages.success(request, f"{inspection.title} is published.")
         return redirect(inspection.get_absolute_url())
+
+
+class UnpublishView(ManagedInspectionMixin, FormView):
+    """Take a published inspection back to a draft, to correct or re-import it."""
+
+    published = True
+    form_class = UnpublishForm
+    template_name = "inspections/manage/unpublish.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(inspection=self.inspection, **kwargs)
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            inspection = Inspection.objects.select_for_update().get(pk=self.inspection.pk)
+            if inspection.is_published:  # not already unpublished by someone else
+                reason = form.cleaned_data["reason"]
+                inspection.set_published(False, self.request.user, f"Unpublished: {reason}")
+        messages.success(
+            self.request,
+            f"{inspection.title} is unpublished: it is a draft again, seen only by admins.",
+        )
+        return redirect("inspections:manage_review", inspection.slug)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
 
 
 class ImportView(AdminOnlyMixin, BreadcrumbsMixin, FormView):

@@ -48,6 +48,13 @@ class RecommendationQuerySet(models.QuerySet):
     def published(self):
         return self.filter(inspection__is_published=True)
 
+    def with_recorded_progress(self):
+        """Recommendations the tracker holds anything about: they are kept, never replaced."""
+        return self.filter(
+            models.Exists(Tracking.objects.filter(recommendation=models.OuterRef("pk")))
+            | models.Exists(ProgressUpdate.objects.filter(recommendation=models.OuterRef("pk")))
+        )
+
     def for_region(self, region):
         """Recommendations addressed to the region or to any of its bodies."""
         return self.filter(addressee__region=region)

@@ -4,11 +4,38 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from tests.report_pdf import print_to_pdf
+
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
 # to run in such a thread unless told it is safe, as it is in these tests.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "reports"
+LAMBETH, LEWISHAM_AND_BROMLEY = "000_dc3a9006563f0344", "002_dfa0cb83f9a93719"
+
+
+# Chromium drives the browser tests and prints the test PDFs. Without the
+# background-networking flags it keeps dialling out, and this machine's closed network
+# refuses it.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
+        "args": CHROMIUM_ARGS,
+    }
 
 
 @pytest.fixture(scope="session")
@@ -16,6 +43,18 @@ def reports_dir():
     if not (REPORTS_DIR / "INDEX.md").is_file():
         pytest.skip(f"the report texts are not beside the checkout ({REPORTS_DIR})")
     return REPORTS_DIR
+
+
+@pytest.fixture(scope="session")
+def report_pdfs(browser, reports_dir):
+    """{report: (its text, the text printed to PDF)}, printed once for the session."""
+    page = browser.new_page()
+    pdfs = {}
+    for name, printed_lines in ((LAMBETH, False), (LEWISHAM_AND_BROMLEY, True)):
+        text = (reports_dir / f"{name}.txt").read_text(encoding="utf-8")
+        pdfs[name] = (text, print_to_pdf(page, text, printed_lines=printed_lines))
+    page.close()
+    return pdfs
 
 
 @pytest.fixture

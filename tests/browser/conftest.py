@@ -1,4 +1,3 @@
-import os
 import re
 from pathlib import Path
 
@@ -6,28 +5,6 @@ import pytest
 
 AXE = Path(__file__).resolve().parents[1] / "vendor" / "axe.min.js"
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
-
-# Without the background-networking flags Chromium keeps dialling out, and this
-# machine's closed network refuses it.
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args(browser_type_launch_args):
-    return {
-        **browser_type_launch_args,
-        "executable_path": os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium"),
-        "args": ARGS,
-    }
 
 
 @pytest.fixture(autouse=True)

@@ -7,6 +7,8 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from inspections.models import Inspection
+from tests.browser.conftest import DOCUMENT_STATUS_LOGGED
+from tests.conftest import LAMBETH
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,9 +29,9 @@ def test_admin_imports_corrects_and_publishes_lambeth(
     sign_in(page, live_server, User.objects.create_superuser("admin", password="x" * 20))
 
     page.goto(f"{live_server.url}/manage/import/")
-    expect(page.get_by_role("heading", name="Import a report's text")).to_be_visible()
+    expect(page.get_by_role("heading", name="Import a report")).to_be_visible()
     assert axe_violations(page) == []
-    page.get_by_label("Report text").set_input_files(str(reports_dir / "000_dc3a9006563f0344.txt"))
+    page.get_by_label("Report").set_input_files(str(reports_dir / "000_dc3a9006563f0344.txt"))
     page.get_by_role("button", name="Import").click()
 
     expect(page.get_by_role("heading", name="Review and publish")).to_be_visible()
@@ -54,6 +56,39 @@ def test_admin_imports_corrects_and_publishes_lambeth(
     expect(ranking.get_by_role("row").filter(has_text="Lambeth")).to_contain_text("2/24")
     screenshot(page, "entry-published-on-overview")
     assert console_errors == []
+
+
+def test_admin_unpublishes_lambeth_and_imports_its_pdf(
+    live_server, published_data, report_pdfs, page, axe_violations, screenshot, console_errors
+):
+    sign_in(page, live_server, User.objects.create_superuser("admin", password="x" * 20))
+    page.goto(f"{live_server.url}/inspections/lambeth-pdu-2022/")
+    page.get_by_role("link", name="Unpublish this inspection").click()
+    expect(page.get_by_role("heading", name="Unpublish this inspection")).to_be_visible()
+    assert axe_violations(page) == []
+
+    page.get_by_role("button", name="Unpublish").click()  # no reason given
+    expect(page.get_by_role("alert")).to_contain_text("Enter why the inspection is being")
+    page.get_by_label("Why is it being unpublished?").fill("A rating was entered wrongly.")
+    page.get_by_role("button", name="Unpublish").click()
+    expect(page.get_by_text("is unpublished: it is a draft again")).to_be_visible()
+    expect(page.get_by_role("heading", name="Review and publish")).to_be_visible()
+    page.goto(live_server.url)
+    expect(page.get_by_role("table", name="PDUs ranked by score")).not_to_contain_text("Lambeth")
+
+    page.goto(f"{live_server.url}/manage/import/")
+    page.get_by_label("Report").set_input_files(
+        {"name": "lambeth.pdf", "mimeType": "application/pdf", "buffer": report_pdfs[LAMBETH][1]}
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_text("Re-imported; the earlier draft was replaced")).to_be_visible()
+    expect(page.get_by_text("3/24")).to_be_visible()
+    screenshot(page, "entry-pdf-review")
+    page.get_by_role("button", name="Publish").click()
+    page.goto(live_server.url)
+    ranking = page.get_by_role("table", name="PDUs ranked by score")
+    expect(ranking.get_by_role("row").filter(has_text="Lambeth")).to_contain_text("3/24")
+    assert [e for e in console_errors if not e.startswith(DOCUMENT_STATUS_LOGGED.format(400))] == []
 
 
 def test_readers_cannot_reach_the_entry_pages(live_server, published_data, page):

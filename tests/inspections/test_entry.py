@@ -11,7 +11,7 @@ from inspections.models import Finding, Inspection
 from pdus.models import Body, Region
 from ratings.models import Standard
 
-MANAGE_URLS = ["/manage/", "/manage/new/", "/manage/import/"]
+MANAGE_URLS = ["/manage/", "/manage/new/", "/manage/import/", "/manage/lambeth-pdu-2022/unpublish/"]
 
 
 @pytest.fixture
@@ -104,7 +104,8 @@ def test_importing_a_published_report_is_refused(admin, published_data, lambeth_
     ("name", "content", "message"),
     [
         ("notes.txt", b"Minutes of the committee meeting.", "does not read as a PDU inspection"),
-        ("report.pdf", b"%PDF-1.7 ...", "Upload the report as a .txt file"),
+        ("report.pdf", b"%PDF-1.7 ...", "The PDF is damaged"),
+        ("report.doc", b"Minutes", "Upload the report as a .pdf file or as its text"),
         ("report.txt", b"\xff\xfe\x00binary", "must be UTF-8 text"),
         ("report.txt", b"", "The submitted file is empty"),
     ],
@@ -118,11 +119,18 @@ def test_bad_uploads_are_refused_and_save_nothing(admin, published_data, name, c
     assert (Inspection.objects.count(), Finding.objects.count(), Body.objects.count()) == before
 
 
-def test_uploads_over_2_mb_are_refused(admin, published_data):
-    file = SimpleUploadedFile("big.txt", b"x" * (2 * 1024 * 1024 + 1))
+@pytest.mark.parametrize(
+    ("name", "size", "message"),
+    [
+        ("big.txt", 2 * 1024 * 1024 + 1, "The text file must be smaller than 2 MB"),
+        ("big.pdf", 20 * 1024 * 1024 + 1, "The file must be smaller than 20 MB"),
+    ],
+)
+def test_uploads_over_the_size_limit_are_refused(admin, published_data, name, size, message):
+    file = SimpleUploadedFile(name, b"x" * size)
     response = admin.post("/manage/import/", {"report": file})
     assert response.status_code == 400
-    assert "smaller than 2 MB" in response.content.decode()
+    assert message in response.content.decode()
 
 
 def test_a_new_pdu_needs_its_region(admin, published_data, new_report):
@@ -269,3 +277,81 @@ def test_publishing_checks_everything_again(admin, client, draft):
 
 def test_published_inspections_are_not_edited_as_drafts(admin, published_data):
     assert admin.get("/manage/lambeth-pdu-2022/ratings/").status_code == 404
+
+
+# --- Unpublishing -----------------------------------------------------------------------
+
+
+def test_unpublishing_needs_a_reason(admin, published_data):
+    response = admin.post("/manage/lambeth-pdu-2022/unpublish/", {"reason": "  "})
+    assert response.status_code == 400
+    assert "Enter why the inspection is being unpublished" in response.content.decode()
+    assert Inspection.objects.get(slug="lambeth-pdu-2022").is_published
+
+
+def test_unpublishing_makes_a_draft_again_and_is_recorded(admin, client, published_data):
+    from django.contrib.admin.models import LogEntry
+
+    lambeth = Inspection.objects.get(slug="lambeth-pdu-2022")
+    assert "Unpublish this inspection" in admin.get(lambeth.get_absolute_url()).content.decode()
+    assert (
+        "Unpublish this inspection" not in client.get(lambeth.get_absolute_url()).content.decode()
+    )
+
+    response = admin.post(f"/manage/{lambeth.slug}/unpublish/", {"reason": "Wrong rating"})
+    assert response["Location"] == f"/manage/{lambeth.slug}/review/"
+    lambeth.refresh_from_db()
+    assert not lambeth.is_published
+    assert client.get(lambeth.get_absolute_url()).status_code == 404
+    assert "Lambeth" not in client.get("/").content.decode()
+    entry = LogEntry.objects.get(object_id=str(lambeth.pk))
+    assert entry.get_change_message() == "Unpublished: Wrong rating"
+    assert entry.user.username == "admin-user"
+    # A draft is not unpublished again; it is published from its review page.
+    assert admin.get(f"/manage/{lambeth.slug}/unpublish/").status_code == 404
+    assert admin.post(f"/manage/{lambeth.slug}/review/").status_code == 302
+    assert LogEntry.objects.filter(object_id=str(lambeth.pk)).count() == 2
+
+
+@pytest.fixture
+def unpublished_lambeth_with_progress(admin, published_data):
+    from recommendations.models import Tracking
+
+    admin.post("/manage/lambeth-pdu-2022/unpublish/", {"reason": "To correct it"})
+    lambeth = Inspection.objects.get(slug="lambeth-pdu-2022", is_published=False)
+    tracked = lambeth.recommendations.order_by("position").first()
+    Tracking.objects.create(recommendation=tracked, owner="Head of PDU")
+    return lambeth, tracked
+
+
+def test_reimport_keeps_recommendations_with_recorded_progress(
+    admin, lambeth_text, unpublished_lambeth_with_progress
+):
+    lambeth, tracked = unpublished_lambeth_with_progress
+    response = upload(admin, lambeth_text)
+    assert response.status_code == 400
+    assert "Progress has been recorded in the tracker" in response.content.decode()
+    assert lambeth.recommendations.filter(pk=tracked.pk).exists()
+
+
+def test_recommendations_with_recorded_progress_are_not_deleted(
+    admin, unpublished_lambeth_with_progress
+):
+    lambeth, tracked = unpublished_lambeth_with_progress
+    page = admin.get(f"/manage/{lambeth.slug}/recommendations/")
+    formset = page.context["formset"]
+    data = {}
+    for key, value in formset.management_form.initial.items():
+        data[f"recommendations-{key}"] = value
+    for index, form in enumerate(formset.forms):
+        for name, field in form.fields.items():
+            value = form.initial.get(name, field.initial)
+            data[f"recommendations-{index}-{name}"] = "" if value is None else value
+    position = next(i for i, f in enumerate(formset.forms) if f.instance.pk == tracked.pk)
+    data[f"recommendations-{position}-DELETE"] = "on"
+    response = admin.post(f"/manage/{lambeth.slug}/recommendations/", data)
+    assert response.status_code == 400
+    assert "has progress recorded in the tracker, so it cannot be deleted" in (
+        response.content.decode()
+    )
+    assert lambeth.recommendations.filter(pk=tracked.pk).exists()

@@ -8,16 +8,16 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.importer import ImportRefused, import_report
+from inspections.importer import ImportRefused, UnreadableFile, import_report, report_text
 from inspections.parsing.types import ParseError
 from pdus.models import Region
 
 
 class Command(BaseCommand):
-    help = "Read a PDU inspection report (.txt) into a draft inspection."
+    help = "Read a PDU inspection report (.pdf, or its text as .txt) into a draft inspection."
 
     def add_arguments(self, parser):
-        parser.add_argument("file", type=Path, help="The report's text, UTF-8.")
+        parser.add_argument("file", type=Path, help="The report's PDF, or its text (UTF-8, .txt).")
         parser.add_argument(
             "--region", help="Region slug, needed when the report is of a PDU not yet known."
         )
@@ -27,9 +27,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, region, dry_run, **options):
         try:
-            text = file.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
+            text = report_text(file.read_bytes(), file.name)
+        except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
+        except UnreadableFile as error:
+            raise CommandError(f"{file}: {error}") from error
         region_obj = None
         if region:
             region_obj = Region.objects.filter(slug=region).first()
