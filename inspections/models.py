@@ -1,5 +1,6 @@
 """Source documents, inspections, findings, context figures and data-quality notes."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
@@ -194,11 +195,24 @@ class Finding(SourcedRecord):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     text = models.TextField()
     position = models.PositiveIntegerField(help_text="Order within the inspection's document.")
+    theme_bits = models.BigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Its themes, a bit each (Theme.bit), kept in step with ThemeTag by the "
+        "database: what the findings explorer counts and filters themes by.",
+    )
 
     class Meta:
         ordering = ["inspection", "position"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "position"], name="unique_finding_pos"),
+        ]
+        # Everything the explorer's facets count findings by, so counting them all reads
+        # this index alone.
+        indexes = [
+            models.Index(
+                fields=["inspection", "section", "kind", "theme_bits"], name="finding_facets"
+            )
         ]
 
     def __str__(self):
@@ -259,6 +273,7 @@ class ContextFigure(SourcedRecord):
 
     class Meta:
         ordering = ["body__name", "category", "label"]
+        indexes = [models.Index(fields=["inspection", "body"], name="figure_facets")]
 
     def __str__(self):
         return f"{self.body.short_name}: {self.label} = {self.value_text}"
@@ -332,6 +347,11 @@ class Theme(models.Model):
     name = models.CharField(max_length=150, unique=True)
     description = models.TextField(blank=True)
     position = models.PositiveIntegerField(default=0)
+    bit = models.PositiveSmallIntegerField(
+        unique=True,
+        editable=False,
+        help_text="Its bit in the theme_bits of the records on it (0 to 62), set when made.",
+    )
 
     class Meta:
         ordering = ["position", "name"]
@@ -339,8 +359,33 @@ class Theme(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        if self.bit is None:
+            self.bit = free_theme_bit(Theme.objects.using(kwargs.get("using") or "default"))
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("inspections:theme_detail", args=[self.slug])
+
+    def clean(self):
+        if self.bit is None:
+            try:
+                free_theme_bit(Theme.objects.all())
+            except ValueError as error:
+                raise ValidationError(str(error)) from error
+
+
+# theme_bits is a signed 64-bit integer: one bit a theme, for up to 63 themes.
+THEME_BITS = 63
+
+
+def free_theme_bit(themes) -> int:
+    """The lowest bit no theme in `themes` has; ValueError when all 63 are taken."""
+    taken = set(themes.values_list("bit", flat=True))
+    free = next((bit for bit in range(THEME_BITS) if bit not in taken), None)
+    if free is None:
+        raise ValueError(f"There can be at most {THEME_BITS} themes; delete one first.")
+    return free
 
 
 class ThemeTag(models.Model):

@@ -468,8 +468,8 @@ KIND_LABELS = {
 
 
 # The matching rows of each record type, with the keys the facets count by. Facets are
-# counted by first aggregating these keys (by inspection, section, addressee) and then
-# joining the few aggregates to bodies, regions and standards, so no matching row pays for
+# counted from these rows grouped by all their keys at once (`groups`), and the few groups
+# are then joined to bodies, regions, standards and themes, so no matching row pays for
 # those joins; the place filters are applied the same way, through small IN subqueries.
 # Every column is named in every branch, as any branch may come first in the UNION; the
 # type is a number (TYPE_ORDER), as narrow rows stay in memory on PostgreSQL.
@@ -478,24 +478,28 @@ BRANCHES = {
         "SELECT 1 AS type, f.id AS id, {score} AS score, "
         "f.position AS position, f.inspection_id AS inspection_id, "
         "CAST(NULL AS BIGINT) AS body_id, f.section_id AS section_id, "
-        "f.kind AS finding_kind, CAST(NULL AS BIGINT) AS addressee_id "
+        "f.kind AS finding_kind, CAST(NULL AS BIGINT) AS addressee_id, "
+        "f.theme_bits AS theme_bits "
         "FROM {source} WHERE f.inspection_id IN ({inspections})"
     ),
     "recommendation": (
         "SELECT 2 AS type, r.id AS id, {score} AS score, "
         "r.position AS position, r.inspection_id AS inspection_id, "
         "CAST(NULL AS BIGINT) AS body_id, CAST(NULL AS BIGINT) AS section_id, "
-        "CAST(NULL AS VARCHAR(20)) AS finding_kind, r.addressee_id AS addressee_id "
+        "CAST(NULL AS VARCHAR(20)) AS finding_kind, r.addressee_id AS addressee_id, "
+        "r.theme_bits AS theme_bits "
         "FROM {source} WHERE r.inspection_id IN ({inspections})"
     ),
     "figure": (
         "SELECT 3 AS type, c.id AS id, {score} AS score, "
         "c.id AS position, c.inspection_id AS inspection_id, c.body_id AS body_id, "
         "CAST(NULL AS BIGINT) AS section_id, CAST(NULL AS VARCHAR(20)) AS finding_kind, "
-        "CAST(NULL AS BIGINT) AS addressee_id "
+        "CAST(NULL AS BIGINT) AS addressee_id, CAST(0 AS BIGINT) AS theme_bits "
         "FROM {source} WHERE {inspections}"
     ),
 }
+# What the facets count rows by: `groups` has a row for each combination found, with `n`.
+GROUP_KEYS = "type, inspection_id, body_id, section_id, finding_kind, addressee_id, theme_bits"
 ALIASES = {"finding": "f", "recommendation": "r", "figure": "c"}
 FIELDWORK_OR_PUBLISHED = "COALESCE(i.fieldwork_start, i.published)"
 
@@ -525,16 +529,22 @@ def _inspections_sql(filters: Filters, year, *, places: bool = True) -> tuple[st
     return f"{sql} WHERE {' AND '.join(where)}", params
 
 
-def _theme_sql(column: str, alias: str) -> str:
+def _theme_sql(alias: str) -> str:
+    """The record is on the theme whose slug is the parameter (none if no theme has it)."""
     return (
-        f"AND {alias}.id IN (SELECT tt.{column} FROM inspections_themetag tt "
-        "JOIN inspections_theme th ON th.id = tt.theme_id "
-        f"WHERE th.slug = %s AND tt.{column} IS NOT NULL)"
+        f"AND ({alias}.theme_bits & (SELECT CAST(1 AS BIGINT) << bit FROM inspections_theme "
+        "WHERE slug = %s)) <> 0"
     )
 
 
-def _branch_sql(record_type: str, filters: Filters, backend, query) -> tuple[str, list]:
-    """One record type's matching rows: (SQL, params in placeholder order)."""
+def _branch_sql(
+    record_type: str, filters: Filters, backend, query, *, in_window: bool = False
+) -> tuple[str, list]:
+    """One record type's matching rows: (SQL, params in placeholder order).
+
+    `in_window`: only rows of the inspections in `page_window` (a figure of no inspection
+    counts as inspection 0 there), for a page of results in document order.
+    """
     alias = ALIASES[record_type]
     table = next(t for name, t, _ in SEARCHED if name == record_type)
     source = backend.source(table, alias) if query else Source("0", f"{table} {alias}")
@@ -573,15 +583,20 @@ def _branch_sql(record_type: str, filters: Filters, backend, query) -> tuple[str
             sql += " AND f.kind = %s"
             params.append(filters.kind)
         if filters.theme:
-            sql += " " + _theme_sql("finding_id", "f")
+            sql += " " + _theme_sql("f")
             params.append(filters.theme)
     elif record_type == "recommendation":
         if filters.addressee:
             sql += " AND r.addressee_id IN (SELECT id FROM pdus_body WHERE slug = %s)"
             params.append(filters.addressee)
         if filters.theme:
-            sql += " " + _theme_sql("recommendation_id", "r")
+            sql += " " + _theme_sql("r")
             params.append(filters.theme)
+    if in_window:
+        sql += f" AND ({alias}.inspection_id IN (SELECT inspection_id FROM page_window)"
+        if record_type == "figure":
+            sql += " OR (c.inspection_id IS NULL AND 0 IN (SELECT inspection_id FROM page_window))"
+        sql += ")"
     return sql, params
 
 
@@ -590,23 +605,20 @@ def _count(expression: str) -> str:
     return f"CAST({expression} AS BIGINT)"
 
 
-# Each facet: SQL over `rows` (the matches) and `places` (their counts by inspection and
-# body, joined to both) giving (facet, value, label, count).
+# Each facet: SQL over `groups` (the matches counted by every key) and `places` (their
+# counts by inspection and body, joined to both) giving (facet, value, label, count).
 FACET_SQL = {
     "type": (
         "SELECT 'type', CAST(type AS VARCHAR(10)), CAST(type AS VARCHAR(10)), "
         f"{_count('SUM(n)')} FROM places GROUP BY type"
     ),
-    # Counted by theme id first, so only thirteen rows meet the themes' names. CROSS JOIN
-    # keeps SQLite looking up each match's tags (it would otherwise read every tag); the
-    # join condition is in the WHERE, as PostgreSQL wants for a CROSS JOIN.
+    # Each combination of themes found once, then its bits matched to the themes' bits.
     "theme": (
-        f"SELECT 'theme', th.slug, th.name, {_count('SUM(n)')} FROM ("
-        "SELECT tt.theme_id, COUNT(*) AS n FROM rows CROSS JOIN inspections_themetag tt "
-        "WHERE tt.finding_id = rows.id AND rows.type = 1 GROUP BY tt.theme_id UNION ALL "
-        "SELECT tt.theme_id, COUNT(*) AS n FROM rows CROSS JOIN inspections_themetag tt "
-        "WHERE tt.recommendation_id = rows.id AND rows.type = 2 GROUP BY tt.theme_id) tagged "
-        "JOIN inspections_theme th ON th.id = tagged.theme_id GROUP BY th.slug, th.name"
+        f"SELECT 'theme', th.slug, th.name, {_count('SUM(combinations.n)')} FROM ("
+        "SELECT theme_bits, SUM(n) AS n FROM groups WHERE theme_bits <> 0 GROUP BY theme_bits"
+        ") combinations JOIN inspections_theme th "
+        "ON (combinations.theme_bits & (CAST(1 AS BIGINT) << th.bit)) <> 0 "
+        "GROUP BY th.slug, th.name"
     ),
     "region": (
         f"SELECT 'region', rg.slug, rg.name, {_count('SUM(n)')} FROM places "
@@ -626,18 +638,18 @@ FACET_SQL = {
     ),
     "standard": (
         "SELECT 'standard', CAST(st.id AS VARCHAR(20)), TRIM(st.code || ' ' || st.name), "
-        f"{_count('SUM(n)')} FROM (SELECT section_id, COUNT(*) AS n FROM rows "
+        f"{_count('SUM(sections.n)')} FROM (SELECT section_id, SUM(n) AS n FROM groups "
         "WHERE type = 1 GROUP BY section_id) sections "
         "JOIN inspections_section s ON s.id = sections.section_id "
         "JOIN ratings_standard st ON st.id = s.standard_id GROUP BY st.id, st.code, st.name"
     ),
     "kind": (
-        f"SELECT 'kind', finding_kind, finding_kind, {_count('COUNT(*)')} FROM rows "
+        f"SELECT 'kind', finding_kind, finding_kind, {_count('SUM(n)')} FROM groups "
         "WHERE type = 1 GROUP BY finding_kind"
     ),
     "addressee": (
-        f"SELECT 'addressee', ad.slug, ad.name, {_count('SUM(n)')} FROM "
-        "(SELECT addressee_id, COUNT(*) AS n FROM rows WHERE type = 2 "
+        f"SELECT 'addressee', ad.slug, ad.name, {_count('SUM(addressees.n)')} FROM "
+        "(SELECT addressee_id, SUM(n) AS n FROM groups WHERE type = 2 "
         "GROUP BY addressee_id) addressees JOIN pdus_body ad ON ad.id = addressees.addressee_id "
         "GROUP BY ad.slug, ad.name"
     ),
@@ -649,11 +661,33 @@ def _places_sql(year) -> str:
     return (
         "places AS MATERIALIZED (SELECT counted.type, counted.n, i.programme_id, "
         f"{year(FIELDWORK_OR_PUBLISHED)} AS year, b.slug AS body_slug, b.name AS body_name, "
-        "b.region_id FROM (SELECT type, inspection_id, body_id, COUNT(*) AS n FROM rows "
+        "b.region_id FROM (SELECT type, inspection_id, body_id, SUM(n) AS n FROM groups "
         "GROUP BY type, inspection_id, body_id) counted "
         "LEFT JOIN inspections_inspection i ON i.id = counted.inspection_id "
         "JOIN pdus_body b ON b.id = COALESCE(counted.body_id, i.body_id))"
     )
+
+
+# Records in document order: newest inspection first (undated ones, and figures of no
+# inspection, last), then each document's own order.
+DOCUMENT_ORDER = (
+    "CASE WHEN sort_date IS NULL THEN 1 ELSE 0 END, sort_date DESC, "
+    "COALESCE(inspection_id, 0), type, position, id"
+)
+# The inspections holding a page of results in document order, found from the counts by
+# inspection alone: each with how many results come before it (`before`), kept when it
+# overlaps results offset + 1 to offset + limit (the two parameters: the end, the offset).
+PAGE_WINDOW = (
+    "page_window AS MATERIALIZED (SELECT inspection_id, before FROM ("
+    "SELECT inspection_id, n, SUM(n) OVER (ORDER BY undated, sort_date DESC, inspection_id "
+    "ROWS UNBOUNDED PRECEDING) - n AS before FROM ("
+    "SELECT COALESCE(counted.inspection_id, 0) AS inspection_id, "
+    f"CASE WHEN {FIELDWORK_OR_PUBLISHED} IS NULL THEN 1 ELSE 0 END AS undated, "
+    f"{FIELDWORK_OR_PUBLISHED} AS sort_date, counted.n FROM ("
+    "SELECT inspection_id, SUM(n) AS n FROM groups GROUP BY inspection_id) counted "
+    "LEFT JOIN inspections_inspection i ON i.id = counted.inspection_id) by_inspection"
+    ") running WHERE before < %s AND before + n > %s)"
+)
 
 
 @dataclass
@@ -811,13 +845,13 @@ class Search:
         self.connection = connection or default_connection
         self.backend = backend_for(self.connection, self.query)
 
-    def _rows_sql(self) -> tuple[str, list]:
-        """The matching rows as SQL: (a UNION of one SELECT per type of record, params)."""
+    def _branches(self, *, in_window: bool = False) -> tuple[list[str], list]:
+        """One SELECT of matching rows per type of record that can match, and their params."""
         params, branches = [], []
         for record_type, _table, _column in SEARCHED:
             if self.filters.allows(record_type):
                 sql, branch_params = _branch_sql(
-                    record_type, self.filters, self.backend, self.query
+                    record_type, self.filters, self.backend, self.query, in_window=in_window
                 )
                 branches.append(sql)
                 params += branch_params
@@ -825,18 +859,69 @@ class Search:
             sql, branch_params = _branch_sql("finding", Filters(), self.backend, ParsedQuery())
             branches.append(f"{sql} AND 1 = 0")
             params += branch_params
+        return branches, params
+
+    def _rows_sql(self, *, in_window: bool = False) -> tuple[str, list]:
+        """The matching rows as SQL: (a UNION of one SELECT per type of record, params)."""
+        branches, params = self._branches(in_window=in_window)
         return " UNION ALL ".join(branches), params
+
+    def _groups_sql(self) -> tuple[list[str], list]:
+        """WITH clauses ending in `groups`, the matches counted by every key of the facets.
+
+        With words, the matching rows are read once, ranked (`rows`, which the page is
+        taken from), and grouped. Without, each type of record is grouped straight from
+        its table, which its facets index covers: no row is ranked or kept.
+        """
+        if self.query:
+            rows, params = self._rows_sql()
+            return [
+                f"rows AS MATERIALIZED ({rows})",
+                f"groups AS MATERIALIZED (SELECT {GROUP_KEYS}, COUNT(*) AS n FROM rows "
+                f"GROUP BY {GROUP_KEYS})",
+            ], params
+        branches, params = self._branches()
+        grouped = " UNION ALL ".join(
+            f"SELECT {GROUP_KEYS}, COUNT(*) AS n FROM ({branch}) matched GROUP BY {GROUP_KEYS}"
+            for branch in branches
+        )
+        return [f"groups AS MATERIALIZED ({grouped})"], params
+
+    def _page_sql(self, limit: int, offset: int) -> tuple[list[str], list, str, list]:
+        """How one page of keys is found: (WITH clauses, their params, SELECT, its params).
+
+        The SELECT gives ('page', type, id, place in the results). With words, the best
+        matches come first, taken from the ranked `rows`; without, the page's rows in
+        document order are read from the few inspections that hold them (`page_window`).
+        """
+        if self.query:
+            select = (
+                "SELECT * FROM (SELECT 'page', CAST(type AS VARCHAR(10)), "
+                "CAST(id AS VARCHAR(20)), ROW_NUMBER() OVER (ORDER BY score, type, id) + %s "
+                "FROM (SELECT * FROM rows ORDER BY score, type, id LIMIT %s OFFSET %s) "
+                "page_rows) page"
+            )
+            return [], [], select, [offset, limit, offset]
+        rows, params = self._rows_sql(in_window=True)
+        select = (
+            "SELECT * FROM (SELECT 'page', CAST(type AS VARCHAR(10)), CAST(id AS VARCHAR(20)), "
+            "place FROM (SELECT type, id, "
+            f"ROW_NUMBER() OVER (ORDER BY {DOCUMENT_ORDER}) "
+            "+ (SELECT MIN(before) FROM page_window) AS place FROM ("
+            f"SELECT windowed.*, {FIELDWORK_OR_PUBLISHED} AS sort_date FROM ({rows}) windowed "
+            "LEFT JOIN inspections_inspection i ON i.id = windowed.inspection_id) dated"
+            ") placed WHERE place > %s AND place <= %s) page"
+        )
+        return [PAGE_WINDOW], [offset + limit, offset], select, [*params, offset, offset + limit]
 
     def _ordered(self) -> tuple[str, str]:
         """(FROM clause over `rows`, ORDER BY) of the results in order."""
         if self.query:
             return "rows", "score, type, id"
-        # Newest inspections first, then each document's order.
         return (
-            "(SELECT rows.*, COALESCE(i.fieldwork_start, i.published) AS sort_date FROM rows "
+            f"(SELECT rows.*, {FIELDWORK_OR_PUBLISHED} AS sort_date FROM rows "
             "LEFT JOIN inspections_inspection i ON i.id = rows.inspection_id) dated",
-            "CASE WHEN sort_date IS NULL THEN 1 ELSE 0 END, sort_date DESC, "
-            "COALESCE(inspection_id, 0), type, position, id",
+            DOCUMENT_ORDER,
         )
 
     def _execute(self, sql: str, params: list) -> list[tuple]:
@@ -849,7 +934,9 @@ class Search:
 
         Returns ({facet: [(value, label, count)]}, [(type, id)] in order).
         """
-        rows, params = self._rows_sql()
+        with_clauses, params = self._groups_sql()
+        with_clauses.append(_places_sql(self.backend.year))
+        window, window_params, page_select, page_params = self._page_sql(limit, offset)
         parts = []
         for name in FACET_NAMES:
             limit_values = FACET_MORE_SIZE
@@ -859,16 +946,12 @@ class Search:
                 f"SELECT * FROM ({FACET_SQL[name]} ORDER BY 4 DESC, 3 LIMIT {limit_values}) "
                 f"facet_{name}"
             )
-        source, order = self._ordered()
-        parts.append(
-            "SELECT * FROM (SELECT 'page', CAST(type AS VARCHAR(10)), CAST(id AS VARCHAR(20)), "
-            f"ROW_NUMBER() OVER (ORDER BY {order}) FROM (SELECT * FROM {source} "
-            f"ORDER BY {order} LIMIT %s OFFSET %s) page_rows) page"
-        )
-        with_clauses = [f"rows AS MATERIALIZED ({rows})", _places_sql(self.backend.year)]
-        sql = f"WITH {', '.join(with_clauses)} " + " UNION ALL ".join(parts)
+        parts.append(page_select)
+        sql = f"WITH {', '.join([*with_clauses, *window])} " + " UNION ALL ".join(parts)
         counts, page = defaultdict(list), []
-        for facet, value, label, count in self._execute(sql, [*params, limit, offset]):
+        for facet, value, label, count in self._execute(
+            sql, [*params, *window_params, *page_params]
+        ):
             if facet == "page":
                 page.append((int(count), TYPE_NAMES[int(value)], int(label)))
             elif facet == "type":

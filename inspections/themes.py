@@ -397,7 +397,8 @@ def uninstall_triggers(connection) -> None:
 
 
 def ensure_triggers(connection) -> list[str]:
-    """Put back missing queueing triggers (a remade SQLite table loses them); the tables."""
+    """Put back missing queueing and theme-bit triggers (a remade SQLite table loses them);
+    the tables they were missing on."""
     if connection.vendor not in ("sqlite", "postgresql"):
         return []
     existing = set(connection.introspection.table_names())
@@ -414,7 +415,110 @@ def ensure_triggers(connection) -> list[str]:
     ]
     if missing:
         install_triggers(connection, tables=set(missing))
+    # The bits arrive in a later migration than the queue: only once their columns exist.
+    with connection.cursor() as cursor:
+        has_bits = all(
+            "theme_bits"
+            in {c.name for c in connection.introspection.get_table_description(cursor, table)}
+            for _, table in BIT_TABLES
+        )
+    if has_bits and not _bit_trigger_names(connection) <= present:
+        install_bit_triggers(connection)
+        missing.append(TAGS)
     return missing
+
+
+# --- Each record's themes as bits, kept by the database -----------------------------------
+#
+# The explorer counts and filters records by theme many thousand at a time; reading the
+# bits on the record itself costs nothing next to looking up each record's tags. Like the
+# queue above, the database keeps them in step with every write to ThemeTag, whatever
+# makes it. A tag is unique for its theme and record, so setting a bit on insert and
+# clearing it on delete is exact.
+
+TAGS = "inspections_themetag"
+BIT_TABLES = (
+    ("finding_id", "inspections_finding"),
+    ("recommendation_id", "recommendations_recommendation"),
+)
+
+
+def _bit(row: str) -> str:
+    return f"(CAST(1 AS BIGINT) << (SELECT bit FROM inspections_theme WHERE id = {row}.theme_id))"
+
+
+def _bit_updates(row: str, operation: str) -> str:
+    change = f"theme_bits | {_bit(row)}" if operation == "set" else f"theme_bits & ~{_bit(row)}"
+    return " ".join(
+        f"UPDATE {table} SET theme_bits = {change} WHERE id = {row}.{column};"
+        for column, table in BIT_TABLES
+    )
+
+
+POSTGRES_BITS_FUNCTION = f"""
+CREATE OR REPLACE FUNCTION inspections_theme_bits() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP IN ('DELETE', 'UPDATE') THEN
+        {_bit_updates("OLD", "clear")}
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        {_bit_updates("NEW", "set")}
+    END IF;
+    RETURN NULL;
+END
+$$
+"""
+
+
+def _bit_trigger_statements(connection) -> list[str]:
+    if connection.vendor == "sqlite":
+        return [
+            f"CREATE TRIGGER IF NOT EXISTS {TAGS}_bits_insert AFTER INSERT ON {TAGS} "
+            f"BEGIN {_bit_updates('new', 'set')} END",
+            f"CREATE TRIGGER IF NOT EXISTS {TAGS}_bits_delete AFTER DELETE ON {TAGS} "
+            f"BEGIN {_bit_updates('old', 'clear')} END",
+            f"CREATE TRIGGER IF NOT EXISTS {TAGS}_bits_update AFTER UPDATE ON {TAGS} "
+            f"BEGIN {_bit_updates('old', 'clear')} {_bit_updates('new', 'set')} END",
+        ]
+    return [
+        POSTGRES_BITS_FUNCTION,
+        f"DROP TRIGGER IF EXISTS {TAGS}_bits ON {TAGS}",
+        f"CREATE TRIGGER {TAGS}_bits AFTER INSERT OR UPDATE OR DELETE ON {TAGS} "
+        "FOR EACH ROW EXECUTE FUNCTION inspections_theme_bits()",
+    ]
+
+
+def _bit_trigger_names(connection) -> set[str]:
+    if connection.vendor == "sqlite":
+        return {f"{TAGS}_bits_{event}" for event in ("insert", "delete", "update")}
+    return {f"{TAGS}_bits"}
+
+
+def install_bit_triggers(connection) -> None:
+    """Create the triggers that keep theme_bits, and set every record's bits from its tags."""
+    if connection.vendor not in ("sqlite", "postgresql"):
+        return
+    with connection.cursor() as cursor:
+        for statement in _bit_trigger_statements(connection):
+            cursor.execute(statement)
+        for column, table in BIT_TABLES:
+            cursor.execute(
+                f"UPDATE {table} SET theme_bits = CAST(COALESCE(("
+                f"SELECT SUM(CAST(1 AS BIGINT) << th.bit) FROM {TAGS} tt "
+                f"JOIN inspections_theme th ON th.id = tt.theme_id "
+                f"WHERE tt.{column} = {table}.id), 0) AS BIGINT)"
+            )
+
+
+def uninstall_bit_triggers(connection) -> None:
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            for name in sorted(_bit_trigger_names(connection)):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+        elif connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {TAGS}_bits ON {TAGS}")
+            cursor.execute("DROP FUNCTION IF EXISTS inspections_theme_bits()")
 
 
 # --- The theme pages ----------------------------------------------------------------------

@@ -143,6 +143,12 @@ class Recommendation(SourcedRecord):
     )
     addressee_label = models.CharField(max_length=200, help_text="As published, before 'should'.")
     text = models.TextField()
+    theme_bits = models.BigIntegerField(
+        default=0,
+        editable=False,
+        help_text="Its themes, a bit each (inspections.Theme.bit), kept in step with "
+        "ThemeTag by the database: what the findings explorer counts and filters themes by.",
+    )
 
     objects = RecommendationQuerySet.as_manager()
 
@@ -153,6 +159,12 @@ class Recommendation(SourcedRecord):
             models.UniqueConstraint(
                 fields=["inspection", "addressee", "number"], name="unique_rec_number_per_addressee"
             ),
+        ]
+        # Everything the explorer's facets count recommendations by.
+        indexes = [
+            models.Index(
+                fields=["inspection", "addressee", "theme_bits"], name="recommendation_facets"
+            )
         ]
 
     def __str__(self):

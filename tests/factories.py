@@ -218,11 +218,14 @@ def multiply_published_data(factor: int) -> None:
                     row.inspection = inspection
                     if model is ContextFigure:
                         row.body = twin
+                    if model is Finding:
+                        row.theme_bits = 0  # a copy has no tags until it is tagged
                 model.objects.bulk_create(rows)
             recommendations = list(Recommendation.objects.filter(inspection=original))
             for row in recommendations:
                 row.pk = None
                 row.inspection = inspection
+                row.theme_bits = 0
                 if row.addressee_id == body.pk:
                     row.addressee = twin
             Recommendation.objects.bulk_create(recommendations)

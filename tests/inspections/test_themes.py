@@ -184,6 +184,66 @@ def test_the_queueing_triggers_repair_themselves(inspection):
     assert tagged(finding) == {"accommodation"}
 
 
+def bits_of(record) -> set[str]:
+    """The themes a record's theme_bits say it is on."""
+    record.refresh_from_db()
+    return {t.slug for t in Theme.objects.all() if record.theme_bits & (1 << t.bit)}
+
+
+def bits_from_tags(record) -> set[str]:
+    return {tag.theme.slug for tag in record.theme_tags.select_related("theme")}
+
+
+def test_each_theme_has_its_own_bit(db):
+    bits = list(Theme.objects.values_list("bit", flat=True))
+    assert len(bits) == len(set(bits)) == len(ISSUE_THEMES)
+    assert all(0 <= bit < 63 for bit in bits)
+    added = Theme.objects.create(slug="courts", name="Courts")
+    assert added.bit == max(bits) + 1
+
+
+def test_a_64th_theme_is_refused_with_a_message(db):
+    from django.core.exceptions import ValidationError
+
+    for number in range(Theme.objects.count(), 63):
+        Theme.objects.create(slug=f"theme-{number}", name=f"Theme {number}")
+    with pytest.raises(ValidationError, match="at most 63 themes"):
+        Theme(slug="one-too-many", name="One too many").full_clean()
+
+
+def test_theme_bits_follow_the_tags_however_they_change(inspection):
+    finding = make_finding(inspection, "Housing support was weak.")
+    themes.tag_pending()
+    assert bits_of(finding) == bits_from_tags(finding) == {"accommodation"}
+    override(finding, "premises", ThemeOverride.Action.ADD)
+    assert bits_of(finding) == {"accommodation", "premises"}
+    Finding.objects.filter(pk=finding.pk).update(text="Staff vacancies were high.")
+    themes.tag_pending()
+    assert bits_of(finding) == bits_from_tags(finding) == {"staffing-and-workloads"}
+    Theme.objects.get(slug="staffing-and-workloads").delete()
+    assert bits_of(finding) == set() and finding.theme_bits == 0
+
+
+def test_retagging_everything_keeps_the_bits_exact(published_data):
+    themes.tag_all()
+    themes.tag_all()
+    records = [*Finding.objects.all(), *Recommendation.objects.all()]
+    assert any(record.theme_bits for record in records)
+    assert all(bits_of(record) == bits_from_tags(record) for record in records)
+
+
+def test_the_theme_bit_triggers_repair_themselves(inspection):
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER inspections_themetag_bits_insert")
+        else:
+            cursor.execute("DROP TRIGGER inspections_themetag_bits ON inspections_themetag")
+    assert themes.ensure_triggers(connection) == ["inspections_themetag"]
+    finding = make_finding(inspection, "Housing support was weak.")
+    themes.tag_pending()
+    assert bits_of(finding) == {"accommodation"}
+
+
 # --- Admin overrides -----------------------------------------------------------------------
 
 
