@@ -467,39 +467,63 @@ KIND_LABELS = {
 }
 
 
-# The matching rows of each record type, with the keys the facets count by. Facets are
-# counted from these rows grouped by all their keys at once (`groups`), and the few groups
-# are then joined to bodies, regions, standards and themes, so no matching row pays for
-# those joins; the place filters are applied the same way, through small IN subqueries.
-# Every column is named in every branch, as any branch may come first in the UNION; the
-# type is a number (TYPE_ORDER), as narrow rows stay in memory on PostgreSQL.
-BRANCHES = {
-    "finding": (
-        "SELECT 1 AS type, f.id AS id, {score} AS score, "
-        "f.position AS position, f.inspection_id AS inspection_id, "
-        "CAST(NULL AS BIGINT) AS body_id, f.section_id AS section_id, "
-        "f.kind AS finding_kind, CAST(NULL AS BIGINT) AS addressee_id, "
-        "f.theme_bits AS theme_bits "
-        "FROM {source} WHERE f.inspection_id IN ({inspections})"
-    ),
-    "recommendation": (
-        "SELECT 2 AS type, r.id AS id, {score} AS score, "
-        "r.position AS position, r.inspection_id AS inspection_id, "
-        "CAST(NULL AS BIGINT) AS body_id, CAST(NULL AS BIGINT) AS section_id, "
-        "CAST(NULL AS VARCHAR(20)) AS finding_kind, r.addressee_id AS addressee_id, "
-        "r.theme_bits AS theme_bits "
-        "FROM {source} WHERE r.inspection_id IN ({inspections})"
-    ),
-    "figure": (
-        "SELECT 3 AS type, c.id AS id, {score} AS score, "
-        "c.id AS position, c.inspection_id AS inspection_id, c.body_id AS body_id, "
-        "CAST(NULL AS BIGINT) AS section_id, CAST(NULL AS VARCHAR(20)) AS finding_kind, "
-        "CAST(NULL AS BIGINT) AS addressee_id, CAST(0 AS BIGINT) AS theme_bits "
-        "FROM {source} WHERE {inspections}"
-    ),
+# The matching rows of each record type, with the keys the facets count by: each column's
+# expression in each type's table, None where the type has no such key. Every column is
+# named in every branch, as any branch may come first in the UNION; the type is a number
+# (TYPE_ORDER), as narrow rows stay in memory on PostgreSQL.
+ROW_COLUMNS = {
+    "finding": {
+        "type": "1",
+        "id": "f.id",
+        "position": "f.position",
+        "inspection_id": "f.inspection_id",
+        "body_id": None,
+        "section_id": "f.section_id",
+        "finding_kind": "f.kind",
+        "addressee_id": None,
+        "theme_bits": "f.theme_bits",
+    },
+    "recommendation": {
+        "type": "2",
+        "id": "r.id",
+        "position": "r.position",
+        "inspection_id": "r.inspection_id",
+        "body_id": None,
+        "section_id": None,
+        "finding_kind": None,
+        "addressee_id": "r.addressee_id",
+        "theme_bits": "r.theme_bits",
+    },
+    "figure": {
+        "type": "3",
+        "id": "c.id",
+        "position": "c.id",
+        "inspection_id": "c.inspection_id",
+        "body_id": "c.body_id",
+        "section_id": None,
+        "finding_kind": None,
+        "addressee_id": None,
+        "theme_bits": None,
+    },
 }
-# What the facets count rows by: `groups` has a row for each combination found, with `n`.
-GROUP_KEYS = "type, inspection_id, body_id, section_id, finding_kind, addressee_id, theme_bits"
+MISSING = {
+    "body_id": "CAST(NULL AS BIGINT)",
+    "section_id": "CAST(NULL AS BIGINT)",
+    "finding_kind": "CAST(NULL AS VARCHAR(20))",
+    "addressee_id": "CAST(NULL AS BIGINT)",
+    "theme_bits": "CAST(0 AS BIGINT)",
+}
+
+# What the facets count by, each counted on its own (together they would be nearly as
+# many groups as rows): the name of the counts, their keys, and the types that have them.
+# Without words, each is counted straight from the tables' facet indexes, in index order.
+GROUPINGS = {
+    "by_place": (("type", "inspection_id", "body_id"), ("finding", "recommendation", "figure")),
+    "by_section": (("section_id",), ("finding",)),
+    "by_kind": (("finding_kind",), ("finding",)),
+    "by_addressee": (("addressee_id",), ("recommendation",)),
+    "by_themes": (("theme_bits",), ("finding", "recommendation")),
+}
 ALIASES = {"finding": "f", "recommendation": "r", "figure": "c"}
 FIELDWORK_OR_PUBLISHED = "COALESCE(i.fieldwork_start, i.published)"
 
@@ -537,10 +561,46 @@ def _theme_sql(alias: str) -> str:
     )
 
 
-def _branch_sql(
+@dataclass
+class Branch:
+    """One record type's matching rows: its columns, rank, and FROM ... WHERE ..."""
+
+    record_type: str
+    score: str
+    score_params: list
+    from_where: str
+    params: list
+
+    def rows(self) -> tuple[str, list]:
+        """Every column of each matching row, ranked: (SQL, params)."""
+        columns = [
+            f"{expression or MISSING[name]} AS {name}"
+            for name, expression in ROW_COLUMNS[self.record_type].items()
+        ]
+        columns.insert(2, f"{self.score} AS score")
+        return f"SELECT {', '.join(columns)} {self.from_where}", [
+            *self.score_params,
+            *self.params,
+        ]
+
+    def grouped(self, keys: tuple[str, ...]) -> tuple[str, list]:
+        """The matching rows counted by `keys` (n): (SQL, params). Grouped by the type's
+        own columns only, in its facet index's order, so no sort is needed."""
+        expressions = ROW_COLUMNS[self.record_type]
+        columns = [f"{expressions[key] or MISSING[key]} AS {key}" for key in keys]
+        group_by = [
+            expressions[key] for key in keys if expressions[key] and "." in expressions[key]
+        ]
+        sql = f"SELECT {', '.join(columns)}, COUNT(*) AS n {self.from_where}"
+        if group_by:
+            sql += f" GROUP BY {', '.join(group_by)}"
+        return sql, list(self.params)
+
+
+def _branch(
     record_type: str, filters: Filters, backend, query, *, in_window: bool = False
-) -> tuple[str, list]:
-    """One record type's matching rows: (SQL, params in placeholder order).
+) -> Branch:
+    """One record type's matching rows.
 
     `in_window`: only rows of the inspections in `page_window` (a figure of no inspection
     counts as inspection 0 there), for a page of results in document order.
@@ -548,7 +608,7 @@ def _branch_sql(
     alias = ALIASES[record_type]
     table = next(t for name, t, _ in SEARCHED if name == record_type)
     source = backend.source(table, alias) if query else Source("0", f"{table} {alias}")
-    params = [*source.score_params, *source.from_params]
+    params = list(source.from_params)
     if record_type == "figure":
         # A figure belongs to the body it describes; one from a PDU's own profile has no
         # inspection, so it matches unless a programme or a year is chosen.
@@ -568,10 +628,10 @@ def _branch_sql(
             where += " AND c.body_id IN (SELECT id FROM pdus_body WHERE slug = %s)"
             params.append(filters.body)
     else:
-        where, inspection_params = _inspections_sql(filters, backend.year)
+        inspections, inspection_params = _inspections_sql(filters, backend.year)
+        where = f"{alias}.inspection_id IN ({inspections})"
         params += inspection_params
-    sql = BRANCHES[record_type].format(source=source.from_, score=source.score, inspections=where)
-    sql += f" {source.where}"
+    sql = f"FROM {source.from_} WHERE {where} {source.where}"
     params += source.where_params
     if record_type == "finding":
         if filters.standard is not None:
@@ -582,22 +642,18 @@ def _branch_sql(
         if filters.kind:
             sql += " AND f.kind = %s"
             params.append(filters.kind)
-        if filters.theme:
-            sql += " " + _theme_sql("f")
-            params.append(filters.theme)
-    elif record_type == "recommendation":
-        if filters.addressee:
-            sql += " AND r.addressee_id IN (SELECT id FROM pdus_body WHERE slug = %s)"
-            params.append(filters.addressee)
-        if filters.theme:
-            sql += " " + _theme_sql("r")
-            params.append(filters.theme)
+    elif record_type == "recommendation" and filters.addressee:
+        sql += " AND r.addressee_id IN (SELECT id FROM pdus_body WHERE slug = %s)"
+        params.append(filters.addressee)
+    if filters.theme and record_type != "figure":
+        sql += " " + _theme_sql(alias)
+        params.append(filters.theme)
     if in_window:
         sql += f" AND ({alias}.inspection_id IN (SELECT inspection_id FROM page_window)"
         if record_type == "figure":
             sql += " OR (c.inspection_id IS NULL AND 0 IN (SELECT inspection_id FROM page_window))"
         sql += ")"
-    return sql, params
+    return Branch(record_type, source.score, list(source.score_params), sql, params)
 
 
 def _count(expression: str) -> str:
@@ -605,8 +661,8 @@ def _count(expression: str) -> str:
     return f"CAST({expression} AS BIGINT)"
 
 
-# Each facet: SQL over `groups` (the matches counted by every key) and `places` (their
-# counts by inspection and body, joined to both) giving (facet, value, label, count).
+# Each facet: SQL over the counts of the matches (GROUPINGS) and `places` (the counts by
+# inspection and body, joined to both) giving (facet, value, label, count).
 FACET_SQL = {
     "type": (
         "SELECT 'type', CAST(type AS VARCHAR(10)), CAST(type AS VARCHAR(10)), "
@@ -615,8 +671,8 @@ FACET_SQL = {
     # Each combination of themes found once, then its bits matched to the themes' bits.
     "theme": (
         f"SELECT 'theme', th.slug, th.name, {_count('SUM(combinations.n)')} FROM ("
-        "SELECT theme_bits, SUM(n) AS n FROM groups WHERE theme_bits <> 0 GROUP BY theme_bits"
-        ") combinations JOIN inspections_theme th "
+        "SELECT theme_bits, SUM(n) AS n FROM by_themes WHERE theme_bits <> 0 "
+        "GROUP BY theme_bits) combinations JOIN inspections_theme th "
         "ON (combinations.theme_bits & (CAST(1 AS BIGINT) << th.bit)) <> 0 "
         "GROUP BY th.slug, th.name"
     ),
@@ -638,18 +694,18 @@ FACET_SQL = {
     ),
     "standard": (
         "SELECT 'standard', CAST(st.id AS VARCHAR(20)), TRIM(st.code || ' ' || st.name), "
-        f"{_count('SUM(sections.n)')} FROM (SELECT section_id, SUM(n) AS n FROM groups "
-        "WHERE type = 1 GROUP BY section_id) sections "
+        f"{_count('SUM(sections.n)')} FROM (SELECT section_id, SUM(n) AS n FROM by_section "
+        "GROUP BY section_id) sections "
         "JOIN inspections_section s ON s.id = sections.section_id "
         "JOIN ratings_standard st ON st.id = s.standard_id GROUP BY st.id, st.code, st.name"
     ),
     "kind": (
-        f"SELECT 'kind', finding_kind, finding_kind, {_count('SUM(n)')} FROM groups "
-        "WHERE type = 1 GROUP BY finding_kind"
+        f"SELECT 'kind', finding_kind, finding_kind, {_count('SUM(n)')} FROM by_kind "
+        "GROUP BY finding_kind"
     ),
     "addressee": (
         f"SELECT 'addressee', ad.slug, ad.name, {_count('SUM(addressees.n)')} FROM "
-        "(SELECT addressee_id, SUM(n) AS n FROM groups WHERE type = 2 "
+        "(SELECT addressee_id, SUM(n) AS n FROM by_addressee "
         "GROUP BY addressee_id) addressees JOIN pdus_body ad ON ad.id = addressees.addressee_id "
         "GROUP BY ad.slug, ad.name"
     ),
@@ -661,7 +717,7 @@ def _places_sql(year) -> str:
     return (
         "places AS MATERIALIZED (SELECT counted.type, counted.n, i.programme_id, "
         f"{year(FIELDWORK_OR_PUBLISHED)} AS year, b.slug AS body_slug, b.name AS body_name, "
-        "b.region_id FROM (SELECT type, inspection_id, body_id, SUM(n) AS n FROM groups "
+        "b.region_id FROM (SELECT type, inspection_id, body_id, SUM(n) AS n FROM by_place "
         "GROUP BY type, inspection_id, body_id) counted "
         "LEFT JOIN inspections_inspection i ON i.id = counted.inspection_id "
         "JOIN pdus_body b ON b.id = COALESCE(counted.body_id, i.body_id))"
@@ -684,7 +740,7 @@ PAGE_WINDOW = (
     "SELECT COALESCE(counted.inspection_id, 0) AS inspection_id, "
     f"CASE WHEN {FIELDWORK_OR_PUBLISHED} IS NULL THEN 1 ELSE 0 END AS undated, "
     f"{FIELDWORK_OR_PUBLISHED} AS sort_date, counted.n FROM ("
-    "SELECT inspection_id, SUM(n) AS n FROM groups GROUP BY inspection_id) counted "
+    "SELECT inspection_id, SUM(n) AS n FROM by_place GROUP BY inspection_id) counted "
     "LEFT JOIN inspections_inspection i ON i.id = counted.inspection_id) by_inspection"
     ") running WHERE before < %s AND before + n > %s)"
 )
@@ -845,47 +901,58 @@ class Search:
         self.connection = connection or default_connection
         self.backend = backend_for(self.connection, self.query)
 
-    def _branches(self, *, in_window: bool = False) -> tuple[list[str], list]:
-        """One SELECT of matching rows per type of record that can match, and their params."""
-        params, branches = [], []
-        for record_type, _table, _column in SEARCHED:
-            if self.filters.allows(record_type):
-                sql, branch_params = _branch_sql(
-                    record_type, self.filters, self.backend, self.query, in_window=in_window
-                )
-                branches.append(sql)
-                params += branch_params
+    def _branches(self, *, in_window: bool = False) -> list[Branch]:
+        """The matching rows of each type of record that can match."""
+        branches = [
+            _branch(record_type, self.filters, self.backend, self.query, in_window=in_window)
+            for record_type, _table, _column in SEARCHED
+            if self.filters.allows(record_type)
+        ]
         if not branches:  # facets that no type of record can meet together
-            sql, branch_params = _branch_sql("finding", Filters(), self.backend, ParsedQuery())
-            branches.append(f"{sql} AND 1 = 0")
-            params += branch_params
-        return branches, params
+            nothing = _branch("finding", Filters(), self.backend, ParsedQuery())
+            nothing.from_where += " AND 1 = 0"
+            branches.append(nothing)
+        return branches
 
     def _rows_sql(self, *, in_window: bool = False) -> tuple[str, list]:
         """The matching rows as SQL: (a UNION of one SELECT per type of record, params)."""
-        branches, params = self._branches(in_window=in_window)
-        return " UNION ALL ".join(branches), params
+        sql, params = [], []
+        for branch in self._branches(in_window=in_window):
+            branch_sql, branch_params = branch.rows()
+            sql.append(branch_sql)
+            params += branch_params
+        return " UNION ALL ".join(sql), params
 
-    def _groups_sql(self) -> tuple[list[str], list]:
-        """WITH clauses ending in `groups`, the matches counted by every key of the facets.
+    def _counts_sql(self) -> tuple[list[str], list]:
+        """WITH clauses for the counts the facets read (GROUPINGS), and their params.
 
         With words, the matching rows are read once, ranked (`rows`, which the page is
-        taken from), and grouped. Without, each type of record is grouped straight from
-        its table, which its facets index covers: no row is ranked or kept.
+        taken from), and counted from there. Without, each count is taken straight from
+        the tables' facet indexes: no row is ranked or kept.
         """
+        clauses, params = [], []
         if self.query:
             rows, params = self._rows_sql()
-            return [
-                f"rows AS MATERIALIZED ({rows})",
-                f"groups AS MATERIALIZED (SELECT {GROUP_KEYS}, COUNT(*) AS n FROM rows "
-                f"GROUP BY {GROUP_KEYS})",
-            ], params
-        branches, params = self._branches()
-        grouped = " UNION ALL ".join(
-            f"SELECT {GROUP_KEYS}, COUNT(*) AS n FROM ({branch}) matched GROUP BY {GROUP_KEYS}"
-            for branch in branches
-        )
-        return [f"groups AS MATERIALIZED ({grouped})"], params
+            clauses.append(f"rows AS MATERIALIZED ({rows})")
+        branches = None if self.query else self._branches()
+        for name, (keys, record_types) in GROUPINGS.items():
+            types = ", ".join(str(TYPE_ORDER[t]) for t in record_types)
+            if self.query:
+                sql = (
+                    f"SELECT {', '.join(keys)}, COUNT(*) AS n FROM rows WHERE type IN ({types}) "
+                    f"GROUP BY {', '.join(keys)}"
+                )
+            else:
+                parts = [b.grouped(keys) for b in branches if b.record_type in record_types]
+                if not parts:  # no type of record that has these keys can match
+                    nothing = ", ".join(f"{MISSING[key]} AS {key}" for key in keys)
+                    parts = [(f"SELECT {nothing}, 0 AS n WHERE 1 = 0", [])]
+                sql = " UNION ALL ".join(part for part, _ in parts)
+                params += [param for _, part_params in parts for param in part_params]
+            # by_place is read twice (the place facets and the page); the rest once each.
+            materialized = " MATERIALIZED" if name == "by_place" else ""
+            clauses.append(f"{name} AS{materialized} ({sql})")
+        return clauses, params
 
     def _page_sql(self, limit: int, offset: int) -> tuple[list[str], list, str, list]:
         """How one page of keys is found: (WITH clauses, their params, SELECT, its params).
@@ -934,7 +1001,7 @@ class Search:
 
         Returns ({facet: [(value, label, count)]}, [(type, id)] in order).
         """
-        with_clauses, params = self._groups_sql()
+        with_clauses, params = self._counts_sql()
         with_clauses.append(_places_sql(self.backend.year))
         window, window_params, page_select, page_params = self._page_sql(limit, offset)
         parts = []
