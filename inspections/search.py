@@ -62,6 +62,7 @@ FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"
 # Private-use characters that the databases put around matches; the text is escaped
 # first and only then are these turned into <mark>, so no markup in a record can leak.
 START, STOP = "\ue000", "\ue001"
+MARKERS = re.compile(f"[{START}{STOP}]")
 
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 # A quoted phrase (the closing quote may be missing), or a run of anything but spaces.
@@ -159,13 +160,9 @@ def highlight(marked: str, original: str) -> SafeString:
     if START in original or STOP in original:
         return mark_safe(plain)  # noqa: S308 - escaped
     escaped = str(escape(marked))
-    opened = 0
-    for character in escaped:
-        if character in (START, STOP):
-            opened += 1 if character == START else -1
-            if opened not in (0, 1):
-                return mark_safe(plain)  # noqa: S308 - escaped
-    if opened:
+    # Balanced means START, STOP, START, STOP ... in turn.
+    markers = MARKERS.findall(escaped)
+    if markers[0::2].count(START) + markers[1::2].count(STOP) != len(markers) or (len(markers) % 2):
         return mark_safe(plain)  # noqa: S308 - escaped
     html = escaped.replace(START, "<mark>").replace(STOP, "</mark>").replace("\n", "<br>")
     return mark_safe(html)  # noqa: S308 - built from escaped text and our own tags only

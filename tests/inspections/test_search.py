@@ -339,9 +339,18 @@ def test_matches_are_marked_and_markup_in_the_text_is_escaped(client, inspection
 
 
 def test_highlight_never_emits_unbalanced_markup():
-    marked = f"{search.START}a{search.START}b"
-    assert search.highlight(marked, "ab") == "ab"
-    assert search.highlight(f"{search.STOP}x", "x") == "x"
+    start, stop = search.START, search.STOP
+    for marked in (
+        f"{start}a{start}b",
+        f"{stop}x",
+        f"{start}a{stop}{stop}b{start}",
+        f"{start}ab",
+        f"{stop}a{start}b",
+    ):
+        assert search.highlight(marked, "ab" if "b" in marked else "x") in ("ab", "x")
+    assert search.highlight(f"{start}a{stop}b{start}c{stop}", "abc") == (
+        "<mark>a</mark>b<mark>c</mark>"
+    )
 
 
 def test_marker_characters_in_a_record_are_shown_plainly():

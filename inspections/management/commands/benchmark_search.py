@@ -12,9 +12,10 @@ One run:
    context figures in the same proportions. The search index and theme tags are
    built as in production (triggers, then tag_themes);
 2. serves the app on each database (runserver, 127.0.0.1) and Datasette on the same
-   SQLite file, one at a time;
+   SQLite file, all at once;
 3. requests the same searches from each, in a bounded loop (--warmup untimed, then
-   --requests timed, sequentially), and prints p50 and p95 latency side by side.
+   --requests timed, one request at a time, the servers taking turns so that a slow
+   spell of the machine falls on all alike), and prints p50 and p95 latency side by side.
 
 Databases are kept for --reuse, so later runs skip building. Nothing here runs in
 `make test`.
@@ -23,6 +24,7 @@ Databases are kept for --reuse, so later runs skip building. Nothing here runs i
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import random
 import secrets
@@ -46,8 +48,9 @@ from django.db import connection, transaction
 BENCH_DIR = Path(settings.BASE_DIR) / "bench"
 DEFAULT_SQLITE = BENCH_DIR / "bench.db"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/inspection_findings_bench"
-DJANGO_PORT = 8766
+DJANGO_PORTS = {"SQLite": 8766, "PostgreSQL": 8767}
 DATASETTE_PORT = 8765
+DATASETTE = "Datasette (same SQLite file)"
 
 # What is timed: (name, explorer URL, Datasette table URL over the findings table or None).
 # Datasette's equivalent is its own search-and-facets page on the same FTS5 index: the
@@ -266,24 +269,38 @@ class Timing:
     size: int
 
 
-def time_url(url: str, warmup: int, requests: int, timeout: float = 60) -> Timing:
-    """Request `url` `warmup` times untimed, then `requests` times timed, one at a time."""
-    samples, status, size = [], 0, 0
-    for index in range(warmup + requests):
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
-                body = response.read()
-                status = response.status
-        except urllib.error.HTTPError as error:
-            body, status = error.read(), error.code
-        elapsed = (time.perf_counter() - started) * 1000
-        size = len(body)
-        if index >= warmup:
-            samples.append(elapsed)
-    samples.sort()
-    p95 = samples[min(len(samples) - 1, max(0, round(0.95 * len(samples)) - 1))]
-    return Timing(statistics.median(samples), p95, status, size)
+def request_ms(url: str, timeout: float = 60) -> tuple[float, int, int]:
+    """One whole request of `url`: (milliseconds, status, size of the body)."""
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310
+            body = response.read()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        body, status = error.read(), error.code
+    return (time.perf_counter() - started) * 1000, status, len(body)
+
+
+def time_urls(urls: dict[str, str], warmup: int, requests: int) -> dict[str, Timing]:
+    """Request each of `urls` ({server: url}) `warmup` times untimed, then `requests` times
+    timed, taking the servers in turn, one request at a time: a slower or faster spell of
+    the machine then falls on every server alike."""
+    for url in urls.values():
+        for _ in range(warmup):
+            request_ms(url)
+    samples = {server: [] for server in urls}
+    last = {}
+    for _ in range(requests):
+        for server, url in urls.items():
+            elapsed, status, size = request_ms(url)
+            samples[server].append(elapsed)
+            last[server] = (status, size)
+    timings = {}
+    for server, times in samples.items():
+        times.sort()
+        p95 = times[min(len(times) - 1, max(0, round(0.95 * len(times)) - 1))]
+        timings[server] = Timing(statistics.median(times), p95, *last[server])
+    return timings
 
 
 class Server:
@@ -372,19 +389,13 @@ class Command(BaseCommand):
             if not name.endswith("bench"):
                 raise CommandError("The PostgreSQL benchmark database's name must end in 'bench'.")
             targets.append(("PostgreSQL", options["postgres_url"]))
-        for port in (DJANGO_PORT, DATASETTE_PORT):
+        for port in (*DJANGO_PORTS.values(), DATASETTE_PORT):
             if not port_is_free(port):
                 raise CommandError(f"Port {port} on 127.0.0.1 is in use.")
         counts = {}
         for label, url in targets:
             counts[label] = self.build(label, url, options)
-        results: dict[str, dict[str, Timing]] = {}
-        for label, url in targets:
-            results[f"Explorer on {label}"] = self.time_explorer(url, options)
-        if not options["skip_datasette"]:
-            results["Datasette (same SQLite file)"] = self.time_datasette(
-                Path(options["sqlite_path"]).resolve(), options
-            )
+        results = self.time_all(targets, Path(options["sqlite_path"]).resolve(), options)
         self.report(results, counts, options, time.perf_counter() - started)
 
     # -- building --
@@ -476,12 +487,12 @@ class Command(BaseCommand):
 
     # -- timing --
 
-    def time_explorer(self, database_url: str, options) -> dict[str, Timing]:
+    def explorer_server(self, label: str, database_url: str) -> Server:
         argv = [
             sys.executable,
             str(Path(settings.BASE_DIR) / "manage.py"),
             "runserver",
-            f"127.0.0.1:{DJANGO_PORT}",
+            f"127.0.0.1:{DJANGO_PORTS[label]}",
             "--noreload",
             # One thread, as a production worker: its database connection is kept between
             # requests (CONN_MAX_AGE) instead of opened for each request's new thread.
@@ -495,20 +506,13 @@ class Command(BaseCommand):
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         }
-        timings = {}
-        with Server(argv, DJANGO_PORT, env, "/explore/themes/"):
-            for name, path, _ in CASES:
-                timings[name] = time_url(
-                    f"http://127.0.0.1:{DJANGO_PORT}{path}", options["warmup"], options["requests"]
-                )
-                self.stdout.write(f"   {name}: p50 {timings[name].p50:.0f} ms")
-        return timings
+        return Server(argv, DJANGO_PORTS[label], env, "/explore/themes/")
 
-    def time_datasette(self, database: Path, options) -> dict[str, Timing]:
+    def datasette_server(self, database: Path) -> Server | None:
         datasette = Path(sys.executable).with_name("datasette")
         if not datasette.exists():
             self.stderr.write("Datasette is not installed (requirements-dev.txt); skipped.")
-            return {}
+            return None
         argv = [
             str(datasette),
             "serve",
@@ -530,19 +534,37 @@ class Command(BaseCommand):
             "suggest_facets",
             "off",
         ]
-        timings = {}
-        self.stdout.write("== Datasette")
-        with Server(argv, DATASETTE_PORT, os.environ.copy(), "/-/versions.json"):
-            for name, _, case in CASES:
-                if case is None:
-                    continue
-                # Datasette names a database after its file: bench.db is /bench/.
-                url = f"http://127.0.0.1:{DATASETTE_PORT}" + case.replace(
-                    "/bench/", f"/{database.stem}/", 1
+        return Server(argv, DATASETTE_PORT, os.environ.copy(), "/-/versions.json")
+
+    def time_all(self, targets, database: Path, options) -> dict[str, dict[str, Timing]]:
+        """Serve the explorer on each database and Datasette on the SQLite file, all at once,
+        and time each query on each server in turn (see time_urls)."""
+        results: dict[str, dict[str, Timing]] = {f"Explorer on {label}": {} for label, _ in targets}
+        with contextlib.ExitStack() as servers:
+            for label, url in targets:
+                servers.enter_context(self.explorer_server(label, url))
+            datasette = None if options["skip_datasette"] else self.datasette_server(database)
+            if datasette is not None:
+                servers.enter_context(datasette)
+                results[DATASETTE] = {}
+            for name, path, case in CASES:
+                urls = {
+                    f"Explorer on {label}": f"http://127.0.0.1:{DJANGO_PORTS[label]}{path}"
+                    for label, _ in targets
+                }
+                if datasette is not None and case is not None:
+                    # Datasette names a database after its file: bench.db is /bench/.
+                    urls[DATASETTE] = f"http://127.0.0.1:{DATASETTE_PORT}" + case.replace(
+                        "/bench/", f"/{database.stem}/", 1
+                    )
+                timings = time_urls(urls, options["warmup"], options["requests"])
+                for server, timing in timings.items():
+                    results[server][name] = timing
+                self.stdout.write(
+                    f"   {name}: "
+                    + ", ".join(f"{server} {t.p50:.0f}" for server, t in timings.items())
                 )
-                timings[name] = time_url(url, options["warmup"], options["requests"])
-                self.stdout.write(f"   {name}: p50 {timings[name].p50:.0f} ms")
-        return timings
+        return results
 
     # -- reporting --
 
@@ -551,9 +573,9 @@ class Command(BaseCommand):
         self.stdout.write("")
         self.stdout.write(
             f"Latency in ms, p50 / p95 of {options['requests']} sequential requests after "
-            f"{options['warmup']} untimed, each a whole page over HTTP on 127.0.0.1; the "
-            "explorer with DEBUG off under runserver (one thread), Datasette immutable under "
-            "its uvicorn."
+            f"{options['warmup']} untimed, each a whole page over HTTP on 127.0.0.1, the "
+            "servers taking turns request by request; the explorer with DEBUG off under "
+            "runserver (one thread), Datasette immutable under its uvicorn."
         )
         for label, line in counts.items():
             self.stdout.write(f"{label}: {line}")
