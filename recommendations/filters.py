@@ -18,72 +18,85 @@ def _or_blank(value):
     return "" if value == NONE else value
 
 
+def _select(filter_class, label, empty_label, method, message, **options):
+    """A GOV.UK select filtering by the FilterSet's `method`, with `message` for a value
+    not in the list."""
+    return filter_class(
+        label=label,
+        empty_label=empty_label,
+        method=method,
+        widget=govuk_select(),
+        error_messages=invalid_choice(message),
+        **options,
+    )
+
+
 class TrackerFilter(django_filters.FilterSet):
-    region = django_filters.ModelChoiceFilter(
-        label="Region",
+    region = _select(
+        django_filters.ModelChoiceFilter,
+        "Region",
+        "All regions",
+        "filter_region",
+        "Select a region from the list",
         queryset=Region.objects.all(),
         to_field_name="slug",
-        empty_label="All regions",
-        method="filter_region",
-        widget=govuk_select(),
-        error_messages=invalid_choice("Select a region from the list"),
     )
-    pdu = django_filters.ModelChoiceFilter(
-        label="PDU",
+    pdu = _select(
+        django_filters.ModelChoiceFilter,
+        "PDU",
+        "All PDUs",
+        "filter_pdu",
+        "Select a PDU from the list",
         queryset=Body.objects.pdus().order_by("name"),
         to_field_name="slug",
-        empty_label="All PDUs",
-        method="filter_pdu",
-        widget=govuk_select(),
-        error_messages=invalid_choice("Select a PDU from the list"),
     )
-    addressee = django_filters.ChoiceFilter(
-        label="Addressed to",
+    addressee = _select(
+        django_filters.ChoiceFilter,
+        "Addressed to",
+        "Any addressee",
+        "filter_addressee",
+        "Select an addressee from the list",
         choices=AddresseeKind.choices,
-        empty_label="Any addressee",
-        method="filter_addressee",
-        widget=govuk_select(),
-        error_messages=invalid_choice("Select an addressee from the list"),
     )
-    response = django_filters.ChoiceFilter(
-        label="Response",
+    response = _select(
+        django_filters.ChoiceFilter,
+        "Response",
+        "Any response",
+        "filter_response",
+        "Select a response from the list",
         choices=[*Response.choices, (NONE, "No response yet")],
-        empty_label="Any response",
-        method="filter_response",
-        widget=govuk_select(),
-        error_messages=invalid_choice("Select a response from the list"),
     )
-    status = django_filters.ChoiceFilter(
-        label="Reported status",
+    status = _select(
+        django_filters.ChoiceFilter,
+        "Reported status",
+        "Any status",
+        "filter_status",
+        "Select a reported status from the list",
         choices=[*ReportedStatus.choices, (NONE, "No update yet")],
-        empty_label="Any status",
-        method="filter_status",
-        widget=govuk_select(),
-        error_messages=invalid_choice("Select a reported status from the list"),
     )
-    verified = django_filters.ChoiceFilter(
-        label="Verified progress",
+    verified = _select(
+        django_filters.ChoiceFilter,
+        "Verified progress",
+        "Any verified progress",
+        "filter_verified",
+        "Select a verified progress from the list",
         choices=[*VerifiedProgress.choices, (NONE, "Not yet verified")],
-        empty_label="Any verified progress",
-        method="filter_verified",
-        widget=govuk_select(),
-        error_messages=invalid_choice("Select a verified progress from the list"),
     )
-    theme = django_filters.ChoiceFilter(
-        label="Theme",
+    theme = _select(
+        django_filters.ChoiceFilter,
+        "Theme",
+        "Any theme",
+        "filter_theme",
+        "Select a theme from the list",
         choices=[(theme.slug, theme.label) for theme in THEMES],
-        empty_label="Any theme",
-        method="filter_theme",
-        widget=govuk_select(),
-        error_messages=invalid_choice("Select a theme from the list"),
     )
-    overdue = django_filters.ChoiceFilter(
-        label="Overdue",
+    overdue = _select(
+        django_filters.ChoiceFilter,
+        "Overdue",
+        "Overdue or not",
+        "filter_overdue",
+        "Select overdue or not overdue",
         choices=[("yes", "Overdue"), ("no", "Not overdue")],
-        empty_label="Overdue or not",
-        method="filter_overdue",
-        widget=govuk_select(),
-        error_messages=invalid_choice("Select overdue or not overdue"),
     )
 
     class Meta:
