@@ -524,6 +524,17 @@ class UntaggedRecord(models.Model):
         return f"{self.record_type} {self.record_id}"
 
 
+class FacetState(models.Model):
+    """One row, whose token database triggers renew on every write that can move the
+    findings explorer's facets: how each process knows that the facet arrays it holds in
+    memory are out of date (see facet_index)."""
+
+    token = models.BigIntegerField()
+
+    def __str__(self):
+        return f"Facet state {self.token}"
+
+
 def _retag_overridden(sender, instance, **kwargs):
     from . import themes
 
@@ -537,10 +548,11 @@ def _after_migrate(sender, app_config=None, using="default", **kwargs):
         return
     from django.db import connections
 
-    from . import search, themes
+    from . import facet_index, search, themes
 
     search.ensure_index(connections[using])
     themes.ensure_triggers(connections[using])
+    facet_index.ensure_triggers(connections[using])
     themes.sync_themes(using=using)
     themes.tag_pending(using=using, check_tables=True)
 

@@ -18,8 +18,10 @@ alternatives (OR) and exclusions (-word). Each backend renders that structure in
 syntax from the words alone (letters and digits), passed as parameters: nothing the user
 types can reach either query language as syntax.
 
-Facet counts come from one query over the matching rows, whatever their number, so a
-page runs the same queries on any size of data.
+The database answers only which records match the words, and how well (one query).
+Narrowing them by the chosen facets, counting them by every facet and putting them in
+order is done in memory (`facet_index`), so a page runs the same few queries, in about
+the same time, on any size of data and either database.
 """
 
 from __future__ import annotations
@@ -28,12 +30,15 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
 from django import forms
 from django.db import connection as default_connection
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
+
+from . import facet_index
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 24
@@ -53,8 +58,8 @@ TYPE_LABELS = {
     "recommendation": "Recommendations",
     "figure": "Context figures",
 }
-TYPE_ORDER = {"finding": 1, "recommendation": 2, "figure": 3}
-TYPE_NAMES = {number: name for name, number in TYPE_ORDER.items()}
+TYPE_ORDER = facet_index.TYPE_CODES
+TYPE_NAMES = facet_index.TYPE_NAMES
 
 PG_CONFIG = "pg_catalog.english"
 FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -278,19 +283,6 @@ def ensure_index(connection=None) -> list[str]:
 # --- Backends ----------------------------------------------------------------------------
 
 
-@dataclass
-class Source:
-    """How a backend reads one table's matches: the rank, the FROM clause and the extra
-    WHERE, each with its parameters (placed in the order the SQL uses them)."""
-
-    score: str
-    from_: str
-    score_params: list = field(default_factory=list)
-    from_params: list = field(default_factory=list)
-    where: str = ""
-    where_params: list = field(default_factory=list)
-
-
 class SQLiteBackend:
     """FTS5: a MATCH on each table's FTS index, bm25 for rank (lower is better)."""
 
@@ -311,15 +303,17 @@ class SQLiteBackend:
             expression = f"({expression}) NOT ({' OR '.join(map(term, query.excluded))})"
         return expression
 
-    def source(self, table: str, alias: str) -> Source:
-        """How one searched table's matches are read, ranked and restricted."""
-        fts = f"{table}_fts"
-        return Source(
-            score="h.score",
-            from_=f"(SELECT rowid AS id, bm25({fts}) AS score FROM {fts} WHERE {fts} MATCH %s) h "
-            f"JOIN {table} {alias} ON {alias}.id = h.id",
-            from_params=[self.expression],
-        )
+    def matches_sql(self, record_types) -> tuple[str, list]:
+        """(type, id, rank) of every match of each of `record_types`: (SQL, params)."""
+        parts = []
+        for record_type, table, _column in SEARCHED:
+            if record_type in record_types:
+                fts = f"{table}_fts"
+                parts.append(
+                    f"SELECT {TYPE_ORDER[record_type]}, rowid, bm25({fts}) FROM {fts} "
+                    f"WHERE {fts} MATCH %s"
+                )
+        return " UNION ALL ".join(parts), [self.expression] * len(parts)
 
     def highlights_sql(self, ids_by_type: dict[str, list[int]]) -> tuple[str, list]:
         parts, params = [], []
@@ -334,10 +328,6 @@ class SQLiteBackend:
             )
             params += [START, STOP, self.expression, *ids]
         return " UNION ALL ".join(parts), params
-
-    @staticmethod
-    def year(column: str) -> str:
-        return f"CAST(strftime('%%Y', {column}) AS INTEGER)"
 
 
 class PostgresBackend:
@@ -363,16 +353,19 @@ class PostgresBackend:
             sql = f"({sql}) && !!({' || '.join(map(term, query.excluded))})"
         return sql, params
 
-    def source(self, table: str, alias: str) -> Source:
+    def matches_sql(self, record_types) -> tuple[str, list]:
+        """(type, id, rank) of every match of each of `record_types`: (SQL, params)."""
         # The query is written out where it is used rather than taken from a CTE, so the
         # planner can estimate from the column's statistics how many rows match.
-        return Source(
-            score=f"-ts_rank({alias}.search_vector, {self.tsquery})",
-            score_params=list(self.params),
-            from_=f"{table} {alias}",
-            where=f"AND {alias}.search_vector @@ ({self.tsquery})",
-            where_params=list(self.params),
-        )
+        parts, params = [], []
+        for record_type, table, _column in SEARCHED:
+            if record_type in record_types:
+                parts.append(
+                    f"SELECT {TYPE_ORDER[record_type]}, id, -ts_rank(search_vector, "
+                    f"{self.tsquery}) FROM {table} WHERE search_vector @@ ({self.tsquery})"
+                )
+                params += [*self.params, *self.params]
+        return " UNION ALL ".join(parts), params
 
     def highlights_sql(self, ids_by_type: dict[str, list[int]]) -> tuple[str, list]:
         options = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
@@ -392,10 +385,6 @@ class PostgresBackend:
             *self.params,
             *params,
         ]
-
-    @staticmethod
-    def year(column: str) -> str:
-        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
 
 
 def backend_for(connection, query: ParsedQuery):
@@ -462,285 +451,6 @@ KIND_LABELS = {
     "improvement": "Area for improvement",
     "other": "Other finding",
 }
-
-
-# The matching rows of each record type, with the keys the facets count by: each column's
-# expression in each type's table, None where the type has no such key. Every column is
-# named in every branch, as any branch may come first in the UNION; the type is a number
-# (TYPE_ORDER), as narrow rows stay in memory on PostgreSQL.
-ROW_COLUMNS = {
-    "finding": {
-        "type": "1",
-        "id": "f.id",
-        "position": "f.position",
-        "inspection_id": "f.inspection_id",
-        "body_id": None,
-        "section_id": "f.section_id",
-        "finding_kind": "f.kind",
-        "addressee_id": None,
-        "theme_bits": "f.theme_bits",
-    },
-    "recommendation": {
-        "type": "2",
-        "id": "r.id",
-        "position": "r.position",
-        "inspection_id": "r.inspection_id",
-        "body_id": None,
-        "section_id": None,
-        "finding_kind": None,
-        "addressee_id": "r.addressee_id",
-        "theme_bits": "r.theme_bits",
-    },
-    "figure": {
-        "type": "3",
-        "id": "c.id",
-        "position": "c.id",
-        "inspection_id": "c.inspection_id",
-        "body_id": "c.body_id",
-        "section_id": None,
-        "finding_kind": None,
-        "addressee_id": None,
-        "theme_bits": None,
-    },
-}
-MISSING = {
-    "body_id": "CAST(NULL AS BIGINT)",
-    "section_id": "CAST(NULL AS BIGINT)",
-    "finding_kind": "CAST(NULL AS VARCHAR(20))",
-    "addressee_id": "CAST(NULL AS BIGINT)",
-    "theme_bits": "CAST(0 AS BIGINT)",
-}
-
-# What the facets count by, each counted on its own (together they would be nearly as
-# many groups as rows): the name of the counts, their keys, and the types that have them.
-# Without words, each is counted straight from the tables' facet indexes, in index order.
-GROUPINGS = {
-    "by_place": (("type", "inspection_id", "body_id"), ("finding", "recommendation", "figure")),
-    "by_section": (("section_id",), ("finding",)),
-    "by_kind": (("finding_kind",), ("finding",)),
-    "by_addressee": (("addressee_id",), ("recommendation",)),
-    "by_themes": (("theme_bits",), ("finding", "recommendation")),
-}
-ALIASES = {"finding": "f", "recommendation": "r", "figure": "c"}
-FIELDWORK_OR_PUBLISHED = "COALESCE(i.fieldwork_start, i.published)"
-
-
-def _inspections_sql(filters: Filters, year, *, places: bool = True) -> tuple[str, list]:
-    """Published inspections meeting the filters on programme, year and (with `places`)
-    region and inspected body: a subquery for `... IN (...)`."""
-    sql, where, params = (
-        "SELECT i.id FROM inspections_inspection i",
-        ["i.is_published = %s"],
-        [True],
-    )
-    if places and (filters.region or filters.body):
-        sql += " JOIN pdus_body b ON b.id = i.body_id"
-        if filters.region:
-            where.append("b.region_id IN (SELECT id FROM pdus_region WHERE slug = %s)")
-            params.append(filters.region)
-        if filters.body:
-            where.append("b.slug = %s")
-            params.append(filters.body)
-    if filters.programme:
-        where.append("i.programme_id IN (SELECT id FROM ratings_programme WHERE slug = %s)")
-        params.append(filters.programme)
-    if filters.year is not None:
-        where.append(f"{year(FIELDWORK_OR_PUBLISHED)} = %s")
-        params.append(filters.year)
-    return f"{sql} WHERE {' AND '.join(where)}", params
-
-
-def _theme_sql(alias: str) -> str:
-    """The record is on the theme whose slug is the parameter (none if no theme has it)."""
-    return (
-        f"AND ({alias}.theme_bits & (SELECT CAST(1 AS BIGINT) << bit FROM inspections_theme "
-        "WHERE slug = %s)) <> 0"
-    )
-
-
-@dataclass
-class Branch:
-    """One record type's matching rows: its columns, rank, and FROM ... WHERE ..."""
-
-    record_type: str
-    score: str
-    score_params: list
-    from_where: str
-    params: list
-
-    def rows(self) -> tuple[str, list]:
-        """Every column of each matching row, ranked: (SQL, params)."""
-        columns = [
-            f"{expression or MISSING[name]} AS {name}"
-            for name, expression in ROW_COLUMNS[self.record_type].items()
-        ]
-        columns.insert(2, f"{self.score} AS score")
-        return f"SELECT {', '.join(columns)} {self.from_where}", [
-            *self.score_params,
-            *self.params,
-        ]
-
-    def grouped(self, keys: tuple[str, ...]) -> tuple[str, list]:
-        """The matching rows counted by `keys` (n): (SQL, params). Grouped by the type's
-        own columns only, in its facet index's order, so no sort is needed."""
-        expressions = ROW_COLUMNS[self.record_type]
-        columns = [f"{expressions[key] or MISSING[key]} AS {key}" for key in keys]
-        group_by = [
-            expressions[key] for key in keys if expressions[key] and "." in expressions[key]
-        ]
-        sql = f"SELECT {', '.join(columns)}, COUNT(*) AS n {self.from_where}"
-        if group_by:
-            sql += f" GROUP BY {', '.join(group_by)}"
-        return sql, list(self.params)
-
-
-def _branch(
-    record_type: str, filters: Filters, backend, query, *, in_window: bool = False
-) -> Branch:
-    """One record type's matching rows.
-
-    `in_window`: only rows of the inspections in `page_window` (a figure of no inspection
-    counts as inspection 0 there), for a page of results in document order.
-    """
-    alias = ALIASES[record_type]
-    table = next(t for name, t, _ in SEARCHED if name == record_type)
-    source = backend.source(table, alias) if query else Source("0", f"{table} {alias}")
-    params = list(source.from_params)
-    if record_type == "figure":
-        # A figure belongs to the body it describes; one from a PDU's own profile has no
-        # inspection, so it matches unless a programme or a year is chosen.
-        inspections, inspection_params = _inspections_sql(filters, backend.year, places=False)
-        if filters.programme or filters.year is not None:
-            where = f"c.inspection_id IN ({inspections})"
-        else:
-            where = f"(c.inspection_id IS NULL OR c.inspection_id IN ({inspections}))"
-        params += inspection_params
-        if filters.region:
-            where += (
-                " AND c.body_id IN (SELECT id FROM pdus_body WHERE region_id IN "
-                "(SELECT id FROM pdus_region WHERE slug = %s))"
-            )
-            params.append(filters.region)
-        if filters.body:
-            where += " AND c.body_id IN (SELECT id FROM pdus_body WHERE slug = %s)"
-            params.append(filters.body)
-    else:
-        inspections, inspection_params = _inspections_sql(filters, backend.year)
-        where = f"{alias}.inspection_id IN ({inspections})"
-        params += inspection_params
-    sql = f"FROM {source.from_} WHERE {where} {source.where}"
-    params += source.where_params
-    if record_type == "finding":
-        if filters.standard is not None:
-            sql += (
-                " AND f.section_id IN (SELECT id FROM inspections_section WHERE standard_id = %s)"
-            )
-            params.append(filters.standard)
-        if filters.kind:
-            sql += " AND f.kind = %s"
-            params.append(filters.kind)
-    elif record_type == "recommendation" and filters.addressee:
-        sql += " AND r.addressee_id IN (SELECT id FROM pdus_body WHERE slug = %s)"
-        params.append(filters.addressee)
-    if filters.theme and record_type != "figure":
-        sql += " " + _theme_sql(alias)
-        params.append(filters.theme)
-    if in_window:
-        sql += f" AND ({alias}.inspection_id IN (SELECT inspection_id FROM page_window)"
-        if record_type == "figure":
-            sql += " OR (c.inspection_id IS NULL AND 0 IN (SELECT inspection_id FROM page_window))"
-        sql += ")"
-    return Branch(record_type, source.score, list(source.score_params), sql, params)
-
-
-def _count(expression: str) -> str:
-    # SUM of a bigint is a numeric on PostgreSQL; every count column is a bigint.
-    return f"CAST({expression} AS BIGINT)"
-
-
-# Each facet: SQL over the counts of the matches (GROUPINGS) and `places` (the counts by
-# inspection and body, joined to both) giving (facet, value, label, count).
-FACET_SQL = {
-    "type": (
-        "SELECT 'type', CAST(type AS VARCHAR(10)), CAST(type AS VARCHAR(10)), "
-        f"{_count('SUM(n)')} FROM places GROUP BY type"
-    ),
-    # Each combination of themes found once, then its bits matched to the themes' bits.
-    "theme": (
-        f"SELECT 'theme', th.slug, th.name, {_count('SUM(combinations.n)')} FROM ("
-        "SELECT theme_bits, SUM(n) AS n FROM by_themes WHERE theme_bits <> 0 "
-        "GROUP BY theme_bits) combinations JOIN inspections_theme th "
-        "ON (combinations.theme_bits & (CAST(1 AS BIGINT) << th.bit)) <> 0 "
-        "GROUP BY th.slug, th.name"
-    ),
-    "region": (
-        f"SELECT 'region', rg.slug, rg.name, {_count('SUM(n)')} FROM places "
-        "JOIN pdus_region rg ON rg.id = places.region_id GROUP BY rg.slug, rg.name"
-    ),
-    "body": (
-        f"SELECT 'body', body_slug, body_name, {_count('SUM(n)')} FROM places "
-        "GROUP BY body_slug, body_name"
-    ),
-    "programme": (
-        f"SELECT 'programme', p.slug, p.name, {_count('SUM(n)')} FROM places "
-        "JOIN ratings_programme p ON p.id = places.programme_id GROUP BY p.slug, p.name"
-    ),
-    "year": (
-        "SELECT 'year', CAST(year AS VARCHAR(10)), CAST(year AS VARCHAR(10)), "
-        f"{_count('SUM(n)')} FROM places WHERE year IS NOT NULL GROUP BY year"
-    ),
-    "standard": (
-        "SELECT 'standard', CAST(st.id AS VARCHAR(20)), TRIM(st.code || ' ' || st.name), "
-        f"{_count('SUM(sections.n)')} FROM (SELECT section_id, SUM(n) AS n FROM by_section "
-        "GROUP BY section_id) sections "
-        "JOIN inspections_section s ON s.id = sections.section_id "
-        "JOIN ratings_standard st ON st.id = s.standard_id GROUP BY st.id, st.code, st.name"
-    ),
-    "kind": (
-        f"SELECT 'kind', finding_kind, finding_kind, {_count('SUM(n)')} FROM by_kind "
-        "GROUP BY finding_kind"
-    ),
-    "addressee": (
-        f"SELECT 'addressee', ad.slug, ad.name, {_count('SUM(addressees.n)')} FROM "
-        "(SELECT addressee_id, SUM(n) AS n FROM by_addressee "
-        "GROUP BY addressee_id) addressees JOIN pdus_body ad ON ad.id = addressees.addressee_id "
-        "GROUP BY ad.slug, ad.name"
-    ),
-}
-
-
-def _places_sql(year) -> str:
-    """The matches counted by type, inspection and body, with each one's place and year."""
-    return (
-        "places AS MATERIALIZED (SELECT counted.type, counted.n, i.programme_id, "
-        f"{year(FIELDWORK_OR_PUBLISHED)} AS year, b.slug AS body_slug, b.name AS body_name, "
-        "b.region_id FROM (SELECT type, inspection_id, body_id, SUM(n) AS n FROM by_place "
-        "GROUP BY type, inspection_id, body_id) counted "
-        "LEFT JOIN inspections_inspection i ON i.id = counted.inspection_id "
-        "JOIN pdus_body b ON b.id = COALESCE(counted.body_id, i.body_id))"
-    )
-
-
-# Records in document order: newest inspection first (undated ones, and figures of no
-# inspection, last), then each document's own order.
-DOCUMENT_ORDER = (
-    "CASE WHEN sort_date IS NULL THEN 1 ELSE 0 END, sort_date DESC, "
-    "COALESCE(inspection_id, 0), type, position, id"
-)
-# The inspections holding a page of results in document order, found from the counts by
-# inspection alone: each with how many results come before it (`before`), kept when it
-# overlaps results offset + 1 to offset + limit (the two parameters: the end, the offset).
-PAGE_WINDOW = (
-    "page_window AS MATERIALIZED (SELECT inspection_id, before FROM ("
-    "SELECT inspection_id, n, SUM(n) OVER (ORDER BY undated, sort_date DESC, inspection_id "
-    "ROWS UNBOUNDED PRECEDING) - n AS before FROM ("
-    "SELECT COALESCE(counted.inspection_id, 0) AS inspection_id, "
-    f"CASE WHEN {FIELDWORK_OR_PUBLISHED} IS NULL THEN 1 ELSE 0 END AS undated, "
-    f"{FIELDWORK_OR_PUBLISHED} AS sort_date, counted.n FROM ("
-    "SELECT inspection_id, SUM(n) AS n FROM by_place GROUP BY inspection_id) counted "
-    "LEFT JOIN inspections_inspection i ON i.id = counted.inspection_id) by_inspection"
-    ") running WHERE before < %s AND before + n > %s)"
-)
 
 
 @dataclass
@@ -885,9 +595,10 @@ class SearchPage:
 class Search:
     """Records matching the words and the chosen facets.
 
-    `facet_counts()` is one query; `page()` is one for the page's keys, one to mark the
-    matches (when searching for words), one for each type of record and one for their
-    themes; `all_hits()` the same without marking. None of these grows with the data.
+    Each of `results()`, `facet_counts()` and `keys()` reads the facet index's token and,
+    with words, the matches (two queries); `page()` adds one to mark the matches, one for
+    each type of record and one for their themes; `all_hits()` the same without marking.
+    None of these grows with the data.
     """
 
     def __init__(
@@ -898,95 +609,32 @@ class Search:
         self.connection = connection or default_connection
         self.backend = backend_for(self.connection, self.query)
 
-    def _branches(self, *, in_window: bool = False) -> list[Branch]:
-        """The matching rows of each type of record that can match."""
-        branches = [
-            _branch(record_type, self.filters, self.backend, self.query, in_window=in_window)
-            for record_type, _table, _column in SEARCHED
-            if self.filters.allows(record_type)
-        ]
-        if not branches:  # facets that no type of record can meet together
-            nothing = _branch("finding", Filters(), self.backend, ParsedQuery())
-            nothing.from_where += " AND 1 = 0"
-            branches.append(nothing)
-        return branches
+    def _matching(self) -> tuple[facet_index.FacetIndex, np.ndarray, np.ndarray | None]:
+        """(the index, the rows of the records that match, in order, their ranks or None).
 
-    def _rows_sql(self, *, in_window: bool = False) -> tuple[str, list]:
-        """The matching rows as SQL: (a UNION of one SELECT per type of record, params)."""
-        sql, params = [], []
-        for branch in self._branches(in_window=in_window):
-            branch_sql, branch_params = branch.rows()
-            sql.append(branch_sql)
-            params += branch_params
-        return " UNION ALL ".join(sql), params
-
-    def _counts_sql(self) -> tuple[list[str], list]:
-        """WITH clauses for the counts the facets read (GROUPINGS), and their params.
-
-        With words, the matching rows are read once, ranked (`rows`, which the page is
-        taken from), and counted from there. Without, each count is taken straight from
-        the tables' facet indexes: no row is ranked or kept.
+        Without words, every record meeting the facets, in document order; with words, the
+        database's matches (one query) that meet them, best first.
         """
-        clauses, params = [], []
-        if self.query:
-            rows, params = self._rows_sql()
-            clauses.append(f"rows AS MATERIALIZED ({rows})")
-        branches = None if self.query else self._branches()
-        for name, (keys, record_types) in GROUPINGS.items():
-            types = ", ".join(str(TYPE_ORDER[t]) for t in record_types)
-            if self.query:
-                sql = (
-                    f"SELECT {', '.join(keys)}, COUNT(*) AS n FROM rows WHERE type IN ({types}) "
-                    f"GROUP BY {', '.join(keys)}"
-                )
-            else:
-                parts = [b.grouped(keys) for b in branches if b.record_type in record_types]
-                if not parts:  # no type of record that has these keys can match
-                    nothing = ", ".join(f"{MISSING[key]} AS {key}" for key in keys)
-                    parts = [(f"SELECT {nothing}, 0 AS n WHERE 1 = 0", [])]
-                sql = " UNION ALL ".join(part for part, _ in parts)
-                params += [param for _, part_params in parts for param in part_params]
-            # by_place is read twice (the place facets and the page); the rest once each.
-            materialized = " MATERIALIZED" if name == "by_place" else ""
-            clauses.append(f"{name} AS{materialized} ({sql})")
-        return clauses, params
-
-    def _page_sql(self, limit: int, offset: int) -> tuple[list[str], list, str, list]:
-        """How one page of keys is found: (WITH clauses, their params, SELECT, its params).
-
-        The SELECT gives ('page', type, id, place in the results). With words, the best
-        matches come first, taken from the ranked `rows`; without, the page's rows in
-        document order are read from the few inspections that hold them (`page_window`).
-        """
-        if self.query:
-            select = (
-                "SELECT * FROM (SELECT 'page', CAST(type AS VARCHAR(10)), "
-                "CAST(id AS VARCHAR(20)), ROW_NUMBER() OVER (ORDER BY score, type, id) + %s "
-                "FROM (SELECT * FROM rows ORDER BY score, type, id LIMIT %s OFFSET %s) "
-                "page_rows) page"
-            )
-            return [], [], select, [offset, limit, offset]
-        rows, params = self._rows_sql(in_window=True)
-        select = (
-            "SELECT * FROM (SELECT 'page', CAST(type AS VARCHAR(10)), CAST(id AS VARCHAR(20)), "
-            "place FROM (SELECT type, id, "
-            f"ROW_NUMBER() OVER (ORDER BY {DOCUMENT_ORDER}) "
-            "+ (SELECT MIN(before) FROM page_window) AS place FROM ("
-            f"SELECT windowed.*, {FIELDWORK_OR_PUBLISHED} AS sort_date FROM ({rows}) windowed "
-            "LEFT JOIN inspections_inspection i ON i.id = windowed.inspection_id) dated"
-            ") placed WHERE place > %s AND place <= %s) page"
-        )
-        return [PAGE_WINDOW], [offset + limit, offset], select, [*params, offset, offset + limit]
-
-    def _ordered(self) -> tuple[str, str]:
-        """(FROM clause over `rows`, ORDER BY) of the results in order."""
-        if self.query:
-            return "rows", "score, type, id"
-        return (
-            f"(SELECT rows.*, {FIELDWORK_OR_PUBLISHED} AS sort_date FROM rows "
-            "LEFT JOIN inspections_inspection i ON i.id = rows.inspection_id) dated",
-            DOCUMENT_ORDER,
-        )
+        index = facet_index.current(self.connection)
+        if not self.query:
+            return index, index.in_document_order(index.narrow(self.filters)), None
+        record_types = [t for t, _table, _column in SEARCHED if self.filters.allows(t)]
+        matches = np.zeros((0, 3))
+        if record_types:
+            sql, params = self.backend.matches_sql(record_types)
+            found = self._execute(sql, params)
+            if found:
+                matches = np.array(found, np.float64)
+        rows, scores = [], []
+        for record_type in record_types:
+            of_type = matches[matches[:, 0] == TYPE_ORDER[record_type]]
+            at, found = index.rows_of(record_type, of_type[:, 1].astype(np.int64))
+            rows.append(at)
+            scores.append(of_type[found, 2])
+        rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        scores = np.concatenate(scores) if scores else np.zeros(0)
+        keep = index.narrow(self.filters, rows)
+        return index, index.ranked(rows[keep], scores[keep]), scores[keep]
 
     def _execute(self, sql: str, params: list) -> list[tuple]:
         with self.connection.cursor() as cursor:
@@ -994,50 +642,27 @@ class Search:
             return cursor.fetchall()
 
     def results(self, limit: int, offset: int = 0, more: str = ""):
-        """Every facet's counts and the keys of one page of results, in one query.
+        """Every facet's counts and the keys of one page of results.
 
-        Returns ({facet: [(value, label, count)]}, [(type, id)] in order).
+        Returns ({facet: [(value, label, count)]}, [(type, id)] in order). Facets with
+        many values (LONG_FACETS) keep their commonest FACET_SIZE + 1, so that the page can
+        tell there are more, unless `more` names them; the others up to FACET_MORE_SIZE.
         """
-        with_clauses, params = self._counts_sql()
-        with_clauses.append(_places_sql(self.backend.year))
-        window, window_params, page_select, page_params = self._page_sql(limit, offset)
-        parts = []
-        for name in FACET_NAMES:
-            limit_values = FACET_MORE_SIZE
-            if name in LONG_FACETS and name != more:
-                limit_values = FACET_SIZE + 1  # one more than shown, to know there are more
-            parts.append(
-                f"SELECT * FROM ({FACET_SQL[name]} ORDER BY 4 DESC, 3 LIMIT {limit_values}) "
-                f"facet_{name}"
-            )
-        parts.append(page_select)
-        sql = f"WITH {', '.join([*with_clauses, *window])} " + " UNION ALL ".join(parts)
-        counts, page = defaultdict(list), []
-        for facet, value, label, count in self._execute(
-            sql, [*params, *window_params, *page_params]
-        ):
-            if facet == "page":
-                page.append((int(count), TYPE_NAMES[int(value)], int(label)))
-            elif facet == "type":
-                name = TYPE_NAMES[int(value)]
-                counts[facet].append((name, name, int(count)))
-            else:
-                counts[facet].append((str(value), label, int(count)))
-        return counts, [(record_type, pk) for _, record_type, pk in sorted(page)]
+        index, rows, _scores = self._matching()
+        counts = defaultdict(list)
+        for name, values in index.counts(rows).items():
+            size = FACET_SIZE + 1 if name in LONG_FACETS and name != more else FACET_MORE_SIZE
+            counts[name] = sorted(values, key=lambda v: (-v[2], v[1]))[:size]
+        return counts, index.keys(rows[offset : offset + limit])
 
     def facet_counts(self, more: str = "") -> dict[str, list[tuple[str, str, int]]]:
-        """{facet: [(value, label, count)]} for the current results, in one query."""
+        """{facet: [(value, label, count)]} for the current results."""
         return self.results(0, 0, more)[0]
 
     def keys(self, limit: int, offset: int = 0) -> list[tuple[str, int]]:
-        """(type, id) of the matching records in order, in one query."""
-        rows, params = self._rows_sql()
-        source, order = self._ordered()
-        sql = (
-            f"WITH rows AS ({rows}) "
-            f"SELECT type, id FROM {source} ORDER BY {order} LIMIT %s OFFSET %s"
-        )
-        return [(TYPE_NAMES[t], i) for t, i in self._execute(sql, [*params, limit, offset])]
+        """(type, id) of the matching records in order."""
+        index, rows, _scores = self._matching()
+        return index.keys(rows[offset : offset + limit])
 
     def page(self, number: int, total: int) -> SearchPage:
         keys = self.keys(PAGE_SIZE, (number - 1) * PAGE_SIZE)
