@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from . import triggers
+
 STATE = "inspections_facetstate"
 TYPE_CODES = {"finding": 1, "recommendation": 2, "figure": 3}
 TYPE_NAMES = {code: name for name, code in TYPE_CODES.items()}
@@ -103,15 +105,11 @@ def install_triggers(connection, tables=None) -> None:
 
 
 def uninstall_triggers(connection) -> None:
-    with connection.cursor() as cursor:
-        for table, _columns in WATCHED:
-            for name in sorted(_trigger_names(connection, table)):
-                if connection.vendor == "sqlite":
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                elif connection.vendor == "postgresql":
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP FUNCTION IF EXISTS inspections_facets_changed()")
+    triggers.drop(
+        connection,
+        ((table, _trigger_names(connection, table)) for table, _ in WATCHED),
+        function="inspections_facets_changed",
+    )
 
 
 def ensure_triggers(connection) -> list[str]:
@@ -122,12 +120,7 @@ def ensure_triggers(connection) -> list[str]:
     existing = set(connection.introspection.table_names())
     if STATE not in existing:
         return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        present = {row[0] for row in cursor.fetchall()}
+    present = triggers.present(connection)
     missing = [
         table
         for table, _ in WATCHED
@@ -219,8 +212,10 @@ class FacetIndex:
         region_at = {pk: i for i, (pk, *_rest) in enumerate(regions)}
         programme_at = {pk: i for i, (pk, *_rest) in enumerate(programmes)}
         standard_at = {pk: i for i, (pk, *_rest) in enumerate(standards)}
+        # A body written after the bodies were read is NONE here (-1), and so is its region:
+        # the last place holds NONE. The next search rebuilds with it.
         body_region = np.array(
-            [region_at.get(region_id, NONE) for *_rest, region_id in bodies] or [NONE], np.int32
+            [region_at.get(region_id, NONE) for *_rest, region_id in bodies] + [NONE], np.int32
         )
         section_standard = {
             pk: standard_at.get(standard_id, NONE)
@@ -238,7 +233,9 @@ class FacetIndex:
         inspection_at = {pk: i for i, (pk, *_rest) in enumerate(inspections, start=1)}
         dates = [fieldwork or published for _, _, _, fieldwork, published in inspections]
         inspection_id = np.array([0] + [row[0] for row in inspections], np.int64)
-        inspection_body = np.array([NONE] + [body_at[row[1]] for row in inspections], np.int32)
+        inspection_body = np.array(
+            [NONE] + [body_at.get(row[1], NONE) for row in inspections], np.int32
+        )
         inspection_programme = np.array(
             [NONE] + [programme_at.get(row[2], NONE) for row in inspections], np.int32
         )
@@ -438,7 +435,8 @@ def current(connection) -> FacetIndex:
     """The index of `connection`'s database as it is now: one query when it is up to date.
 
     The token is read before the records, so a write that comes between them leaves the
-    index marked older than its data, and the next search rebuilds it again.
+    index marked older than its data, and the next search rebuilds it again. One build
+    at a time: a search that waited for another's finds it done.
     """
     key = (connection.alias, str(connection.settings_dict["NAME"]))
     token = read_token(connection)
@@ -446,6 +444,8 @@ def current(connection) -> FacetIndex:
     if index is not None and token is not None and index.token == token:
         return index
     with _lock:
-        index = FacetIndex(connection, token)
-        _indexes[key] = index
+        index = _indexes.get(key)
+        if index is None or token is None or index.token != token:
+            index = FacetIndex(connection, token)
+            _indexes[key] = index
     return index

@@ -33,6 +33,8 @@ from django.db.models import Count
 
 from ratings.charts import CONFIG, FONT, GRID_COLOUR, TEXT_COLOUR
 
+from . import triggers
+
 RULES_FILE = Path(__file__).with_name("themes.toml")
 
 # Record types that carry themes, and the ThemeTag/ThemeOverride field for each.
@@ -385,15 +387,11 @@ def install_triggers(connection, tables=None) -> None:
 
 
 def uninstall_triggers(connection) -> None:
-    with connection.cursor() as cursor:
-        for _, table, _columns in QUEUED_TABLES:
-            for name in sorted(_trigger_names(connection, table)):
-                if connection.vendor == "sqlite":
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                elif connection.vendor == "postgresql":
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        if connection.vendor == "postgresql":
-            cursor.execute("DROP FUNCTION IF EXISTS inspections_queue_untagged()")
+    triggers.drop(
+        connection,
+        ((table, _trigger_names(connection, table)) for _, table, _ in QUEUED_TABLES),
+        function="inspections_queue_untagged",
+    )
 
 
 def ensure_triggers(connection) -> list[str]:
@@ -404,12 +402,7 @@ def ensure_triggers(connection) -> list[str]:
     existing = set(connection.introspection.table_names())
     if QUEUE not in existing or not all(t in existing for _, t, _ in QUEUED_TABLES):
         return []
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
-        else:
-            cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
-        present = {row[0] for row in cursor.fetchall()}
+    present = triggers.present(connection)
     missing = [
         table for _, table, _ in QUEUED_TABLES if not _trigger_names(connection, table) <= present
     ]
@@ -512,13 +505,9 @@ def install_bit_triggers(connection) -> None:
 
 
 def uninstall_bit_triggers(connection) -> None:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            for name in sorted(_bit_trigger_names(connection)):
-                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-        elif connection.vendor == "postgresql":
-            cursor.execute(f"DROP TRIGGER IF EXISTS {TAGS}_bits ON {TAGS}")
-            cursor.execute("DROP FUNCTION IF EXISTS inspections_theme_bits()")
+    triggers.drop(
+        connection, [(TAGS, _bit_trigger_names(connection))], function="inspections_theme_bits"
+    )
 
 
 # --- The theme pages ----------------------------------------------------------------------
