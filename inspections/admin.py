@@ -7,6 +7,7 @@ from recommendations.models import Recommendation
 from .models import (
     ContextFigure,
     DataQualityNote,
+    FacetState,
     Finding,
     Inspection,
     Section,
@@ -198,4 +199,21 @@ class UntaggedRecordAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(FacetState)
+class FacetStateAdmin(admin.ModelAdmin):
+    """The token database triggers renew on every write the explorer's facets are read
+    from; shown so an admin can see it move, never edited."""
+
+    list_display = ["token"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -207,13 +207,6 @@ class Finding(SourcedRecord):
         constraints = [
             models.UniqueConstraint(fields=["inspection", "position"], name="unique_finding_pos"),
         ]
-        # Everything the explorer's facets count findings by, so counting them all reads
-        # this index alone.
-        indexes = [
-            models.Index(
-                fields=["inspection", "section", "kind", "theme_bits"], name="finding_facets"
-            )
-        ]
 
     def __str__(self):
         return self.text[:80]
@@ -273,7 +266,6 @@ class ContextFigure(SourcedRecord):
 
     class Meta:
         ordering = ["body__name", "category", "label"]
-        indexes = [models.Index(fields=["inspection", "body"], name="figure_facets")]
 
     def __str__(self):
         return f"{self.body.short_name}: {self.label} = {self.value_text}"

@@ -437,7 +437,11 @@ BIT_TABLES = (
 
 
 def _bit(row: str) -> str:
-    return f"(CAST(1 AS BIGINT) << (SELECT bit FROM inspections_theme WHERE id = {row}.theme_id))"
+    # No bit (0) when the theme is gone: a flush may empty the themes before the tags.
+    return (
+        f"COALESCE(CAST(1 AS BIGINT) << (SELECT bit FROM inspections_theme "
+        f"WHERE id = {row}.theme_id), 0)"
+    )
 
 
 def _bit_updates(row: str, operation: str) -> str:

@@ -160,12 +160,6 @@ class Recommendation(SourcedRecord):
                 fields=["inspection", "addressee", "number"], name="unique_rec_number_per_addressee"
             ),
         ]
-        # Everything the explorer's facets count recommendations by.
-        indexes = [
-            models.Index(
-                fields=["inspection", "addressee", "theme_bits"], name="recommendation_facets"
-            )
-        ]
 
     def __str__(self):
         return f"{self.number}. {self.text[:70]}"
