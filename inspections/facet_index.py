@@ -185,7 +185,7 @@ class FacetIndex:
         from pdus.models import Body, Region
         from ratings.models import Programme, Standard
 
-        from .models import Inspection, Section, Theme
+        from .models import Finding, Inspection, Section, Theme
 
         using = connection.alias
         bodies = list(
@@ -207,7 +207,7 @@ class FacetIndex:
             (Value(slug, name), bit)
             for slug, name, bit in Theme.objects.using(using).values_list("slug", "name", "bit")
         ]
-        self.kinds = [Value(kind, kind) for kind in ("strength", "improvement", "other")]
+        self.kinds = [Value(kind, kind) for kind in Finding.Kind.values]
         body_at = {pk: i for i, (pk, *_rest) in enumerate(bodies)}
         region_at = {pk: i for i, (pk, *_rest) in enumerate(regions)}
         programme_at = {pk: i for i, (pk, *_rest) in enumerate(programmes)}
@@ -244,9 +244,11 @@ class FacetIndex:
         inspection_sort = np.array([1] + [-d.toordinal() if d else 1 for d in dates], np.int64)
 
         published = "(SELECT id FROM inspections_inspection WHERE is_published = %s)"
+        # Each kind as its place in self.kinds (the values are the model's own choices).
         kind_code = (
-            "CASE kind WHEN 'strength' THEN 0 WHEN 'improvement' THEN 1 WHEN 'other' THEN 2 "
-            "ELSE -1 END"
+            "CASE kind "
+            + " ".join(f"WHEN '{v.value}' THEN {i}" for i, v in enumerate(self.kinds))
+            + " ELSE -1 END"
         )
         reads = (
             (

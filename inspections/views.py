@@ -370,9 +370,9 @@ class ExploreView(BreadcrumbsMixin, TemplateView):
 
     The whole state is in the query string (search.ExploreForm). A search that cannot be
     run gets the reason in an error summary and a 400, never an error page. The queries
-    do not grow with the data: one for queued tagging, one for every facet's counts with
-    the page's records in order, one to mark the matches, one per type of record and one
-    for their themes.
+    do not grow with the data: one for queued tagging, one for the facet index's token,
+    one for the matches and one to mark them (with words), one per type of record and one
+    for their themes; the facets are counted in memory (facet_index).
     """
 
     template_name = "inspections/explorer/explore.html"
