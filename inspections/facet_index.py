@@ -163,6 +163,15 @@ class Value:
     label: str
 
 
+def _meets(keep: np.ndarray, values: np.ndarray, position: int | None) -> None:
+    """Keep only where `values` is `position`; nothing where it is None (a value, such as
+    an unknown slug, that no record has)."""
+    if position is None:
+        keep[:] = False
+    else:
+        keep &= values == position
+
+
 def _lookup(values: list[Value]) -> dict[str, int]:
     return {v.value: position for position, v in enumerate(values)}
 
@@ -242,6 +251,11 @@ class FacetIndex:
         inspection_year = np.array([NONE] + [d.year if d else NONE for d in dates], np.int32)
         # Newest first; undated inspections and records of none after every dated one.
         inspection_sort = np.array([1] + [-d.toordinal() if d else 1 for d in dates], np.int64)
+        self.inspection_id = inspection_id
+        self.inspection_body = inspection_body
+        self.inspection_region = body_region[inspection_body]
+        self.inspection_programme = inspection_programme
+        self.inspection_year = inspection_year
 
         published = "(SELECT id FROM inspections_inspection WHERE is_published = %s)"
         # Each kind as its place in self.kinds (the values are the model's own choices).
@@ -351,37 +365,49 @@ class FacetIndex:
             return values if rows is None else values[rows]
 
         keep = np.ones(self.size if rows is None else len(rows), bool)
-
-        def equal(name, position):
-            nonlocal keep
-            if position is None:  # a value no record can have
-                keep[:] = False
-            else:
-                keep &= column(name) == position
-
         if filters.type:
-            equal("type", TYPE_CODES.get(filters.type))
+            _meets(keep, column("type"), TYPE_CODES.get(filters.type))
         if filters.theme:
             bit = self.theme_bit.get(filters.theme)
             if bit is None:
                 keep[:] = False
             else:
                 keep &= (column("theme_bits") & (1 << bit)) != 0
-        if filters.region:
-            equal("region", self.region_at.get(filters.region))
-        if filters.body:
-            equal("body", self.body_at.get(filters.body))
-        if filters.programme:
-            equal("programme", self.programme_at.get(filters.programme))
-        if filters.year is not None:
-            equal("year", filters.year)
+        for name, position in self._places(filters):
+            _meets(keep, column(name), position)
         if filters.standard is not None:
-            equal("standard", self.standard_at.get(str(filters.standard)))
+            _meets(keep, column("standard"), self.standard_at.get(str(filters.standard)))
         if filters.kind:
-            equal("kind", self.kind_at.get(filters.kind))
+            _meets(keep, column("kind"), self.kind_at.get(filters.kind))
         if filters.addressee:
-            equal("addressee", self.body_at.get(filters.addressee))
+            _meets(keep, column("addressee"), self.body_at.get(filters.addressee))
         return keep
+
+    def _places(self, filters) -> list[tuple[str, int | None]]:
+        """The chosen facets an inspection meets or not as a whole: (key, position)."""
+        places = []
+        if filters.region:
+            places.append(("region", self.region_at.get(filters.region)))
+        if filters.body:
+            places.append(("body", self.body_at.get(filters.body)))
+        if filters.programme:
+            places.append(("programme", self.programme_at.get(filters.programme)))
+        if filters.year is not None:
+            places.append(("year", filters.year))
+        return places
+
+    def inspections_meeting(self, filters) -> list[int] | None:
+        """The ids of the published inspections meeting the chosen region, body, programme
+        and year, for the database to search only their findings and recommendations
+        (far fewer to rank); None when none of those is chosen."""
+        places = self._places(filters)
+        if not places:
+            return None
+        keep = np.ones(len(self.inspection_id), bool)
+        keep[0] = False  # "no inspection"
+        for name, position in places:
+            _meets(keep, getattr(self, f"inspection_{name}"), position)
+        return self.inspection_id[keep].tolist()
 
     def counts(self, rows: np.ndarray) -> dict[str, list[tuple[str, str, int]]]:
         """{facet: [(value, label, count)]} of `rows`, values with no records left out."""

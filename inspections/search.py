@@ -26,6 +26,7 @@ the same time, on any size of data and either database.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -303,17 +304,30 @@ class SQLiteBackend:
             expression = f"({expression}) NOT ({' OR '.join(map(term, query.excluded))})"
         return expression
 
-    def matches_sql(self, record_types) -> tuple[str, list]:
-        """(type, id, rank) of every match of each of `record_types`: (SQL, params)."""
-        parts = []
+    def matches_sql(self, record_types, inspections=None) -> tuple[str, list]:
+        """(type, id, rank) of every match of each of `record_types`: (SQL, params).
+
+        `inspections` (ids), when given, restricts findings and recommendations to those
+        inspections' own, in the same query, so that only theirs are ranked.
+        """
+        parts, params = [], []
         for record_type, table, _column in SEARCHED:
-            if record_type in record_types:
-                fts = f"{table}_fts"
-                parts.append(
-                    f"SELECT {TYPE_ORDER[record_type]}, rowid, bm25({fts}) FROM {fts} "
-                    f"WHERE {fts} MATCH %s"
+            if record_type not in record_types:
+                continue
+            fts = f"{table}_fts"
+            matches = (
+                f"SELECT {TYPE_ORDER[record_type]}, rowid AS id, bm25({fts}) FROM {fts} "
+                f"WHERE {fts} MATCH %s"
+            )
+            params.append(self.expression)
+            if inspections is not None and record_type != "figure":
+                matches = (
+                    f"SELECT h.* FROM ({matches}) h JOIN {table} t ON t.id = h.id "
+                    "WHERE t.inspection_id IN (SELECT value FROM json_each(%s))"
                 )
-        return " UNION ALL ".join(parts), [self.expression] * len(parts)
+                params.append(json.dumps(inspections))
+            parts.append(matches)
+        return " UNION ALL ".join(parts), params
 
     def highlights_sql(self, ids_by_type: dict[str, list[int]]) -> tuple[str, list]:
         parts, params = [], []
@@ -353,18 +367,23 @@ class PostgresBackend:
             sql = f"({sql}) && !!({' || '.join(map(term, query.excluded))})"
         return sql, params
 
-    def matches_sql(self, record_types) -> tuple[str, list]:
-        """(type, id, rank) of every match of each of `record_types`: (SQL, params)."""
+    def matches_sql(self, record_types, inspections=None) -> tuple[str, list]:
+        """(type, id, rank) of every match of each of `record_types`: (SQL, params);
+        `inspections` as for SQLiteBackend.matches_sql."""
         # The query is written out where it is used rather than taken from a CTE, so the
         # planner can estimate from the column's statistics how many rows match.
         parts, params = [], []
         for record_type, table, _column in SEARCHED:
-            if record_type in record_types:
-                parts.append(
-                    f"SELECT {TYPE_ORDER[record_type]}, id, -ts_rank(search_vector, "
-                    f"{self.tsquery}) FROM {table} WHERE search_vector @@ ({self.tsquery})"
-                )
-                params += [*self.params, *self.params]
+            if record_type not in record_types:
+                continue
+            parts.append(
+                f"SELECT {TYPE_ORDER[record_type]}, id, -ts_rank(search_vector, "
+                f"{self.tsquery}) FROM {table} WHERE search_vector @@ ({self.tsquery})"
+            )
+            params += [*self.params, *self.params]
+            if inspections is not None and record_type != "figure":
+                parts[-1] += " AND inspection_id = ANY(%s)"
+                params.append(inspections)
         return " UNION ALL ".join(parts), params
 
     def highlights_sql(self, ids_by_type: dict[str, list[int]]) -> tuple[str, list]:
@@ -621,7 +640,8 @@ class Search:
         record_types = [t for t, _table, _column in SEARCHED if self.filters.allows(t)]
         matches = np.zeros((0, 3))
         if record_types:
-            sql, params = self.backend.matches_sql(record_types)
+            inspections = index.inspections_meeting(self.filters)
+            sql, params = self.backend.matches_sql(record_types, inspections)
             found = self._execute(sql, params)
             if found:
                 matches = np.array(found, np.float64)
