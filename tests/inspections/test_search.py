@@ -7,6 +7,7 @@ and on PostgreSQL (tsvector and GIN).
 import csv
 import io
 import json
+import re
 
 import openpyxl
 import pytest
@@ -192,6 +193,13 @@ def test_a_facet_value_nobody_has_finds_nothing(client, published_data):
     response = client.get("/explore/", {"q": "staff", "region": "atlantis"})
     assert response.status_code == 200
     assert "0 results" in response.content.decode()
+
+
+def test_the_heading_quotes_the_search_once(client, published_data):
+    words = client.get("/explore/", {"q": "staff"}).content.decode()
+    phrase = client.get("/explore/", {"q": '"management oversight"'}).content.decode()
+    assert re.search(r"\d+ results for “staff”</h2>", words)
+    assert re.search(r"\d+ results? for &quot;management oversight&quot;</h2>", phrase)
 
 
 def test_a_page_past_the_end_is_not_found(client, published_data):
