@@ -241,21 +241,17 @@ class FacetIndex:
         )
         inspection_at = {pk: i for i, (pk, *_rest) in enumerate(inspections, start=1)}
         dates = [fieldwork or published for _, _, _, fieldwork, published in inspections]
-        inspection_id = np.array([0] + [row[0] for row in inspections], np.int64)
-        inspection_body = np.array(
+        self.inspection_id = np.array([0] + [row[0] for row in inspections], np.int64)
+        self.inspection_body = np.array(
             [NONE] + [body_at.get(row[1], NONE) for row in inspections], np.int32
         )
-        inspection_programme = np.array(
+        self.inspection_region = body_region[self.inspection_body]
+        self.inspection_programme = np.array(
             [NONE] + [programme_at.get(row[2], NONE) for row in inspections], np.int32
         )
-        inspection_year = np.array([NONE] + [d.year if d else NONE for d in dates], np.int32)
+        self.inspection_year = np.array([NONE] + [d.year if d else NONE for d in dates], np.int32)
         # Newest first; undated inspections and records of none after every dated one.
         inspection_sort = np.array([1] + [-d.toordinal() if d else 1 for d in dates], np.int64)
-        self.inspection_id = inspection_id
-        self.inspection_body = inspection_body
-        self.inspection_region = body_region[inspection_body]
-        self.inspection_programme = inspection_programme
-        self.inspection_year = inspection_year
 
         published = "(SELECT id FROM inspections_inspection WHERE is_published = %s)"
         # Each kind as its place in self.kinds (the values are the model's own choices).
@@ -309,16 +305,17 @@ class FacetIndex:
         self.id = column(lambda t, rows: rows[:, 0], np.int64)
         inspection = column(lambda t, rows: mapped(rows[:, 1], inspection_at, 0))
         # A figure is of the body it describes; any other record, of its inspection's body.
+        own_body = column(
+            lambda t, rows: (
+                mapped(rows[:, 6], body_at) if t == "figure" else np.full(len(rows), NONE)
+            )
+        )
         self.body = np.where(
-            self.type == TYPE_CODES["figure"],
-            column(
-                lambda t, rows: mapped(rows[:, 6], body_at) if t == "figure" else rows[:, 6] * 0
-            ),
-            inspection_body[inspection],
+            self.type == TYPE_CODES["figure"], own_body, self.inspection_body[inspection]
         ).astype(np.int32)
         self.region = body_region[self.body]
-        self.programme = inspection_programme[inspection]
-        self.year = inspection_year[inspection]
+        self.programme = self.inspection_programme[inspection]
+        self.year = self.inspection_year[inspection]
         self.standard = column(
             lambda t, rows: (
                 mapped(rows[:, 2], section_standard) if t == "finding" else np.full(len(rows), NONE)
@@ -336,7 +333,13 @@ class FacetIndex:
         # by inspection), then each inspection's own order: findings, recommendations,
         # figures, each by position.
         self.document_order = np.lexsort(
-            (self.id, position, self.type, inspection_id[inspection], inspection_sort[inspection])
+            (
+                self.id,
+                position,
+                self.type,
+                self.inspection_id[inspection],
+                inspection_sort[inspection],
+            )
         )
         self.body_at = _lookup(self.bodies)
         self.region_at = _lookup(self.regions)

@@ -40,6 +40,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from . import facet_index
+from .facet_index import TYPE_CODES
 
 MAX_QUERY_LENGTH = 200
 MAX_TERMS = 24
@@ -59,8 +60,6 @@ TYPE_LABELS = {
     "recommendation": "Recommendations",
     "figure": "Context figures",
 }
-TYPE_ORDER = facet_index.TYPE_CODES
-TYPE_NAMES = facet_index.TYPE_NAMES
 
 PG_CONFIG = "pg_catalog.english"
 FTS5_TOKENIZER = "porter unicode61 remove_diacritics 2"
@@ -316,7 +315,7 @@ class SQLiteBackend:
                 continue
             fts = f"{table}_fts"
             matches = (
-                f"SELECT {TYPE_ORDER[record_type]}, rowid AS id, bm25({fts}) FROM {fts} "
+                f"SELECT {TYPE_CODES[record_type]}, rowid AS id, bm25({fts}) FROM {fts} "
                 f"WHERE {fts} MATCH %s"
             )
             params.append(self.expression)
@@ -377,7 +376,7 @@ class PostgresBackend:
             if record_type not in record_types:
                 continue
             parts.append(
-                f"SELECT {TYPE_ORDER[record_type]}, id, -ts_rank(search_vector, "
+                f"SELECT {TYPE_CODES[record_type]}, id, -ts_rank(search_vector, "
                 f"{self.tsquery}) FROM {table} WHERE search_vector @@ ({self.tsquery})"
             )
             params += [*self.params, *self.params]
@@ -616,8 +615,8 @@ class Search:
 
     Each of `results()`, `facet_counts()` and `keys()` reads the facet index's token and,
     with words, the matches (two queries); `page()` adds one to mark the matches, one for
-    each type of record and one for their themes; `all_hits()` the same without marking.
-    None of these grows with the data.
+    each type of record and one for their themes; `hydrate()` of keys for a download the
+    same without marking. None of these grows with the data.
     """
 
     def __init__(
@@ -628,15 +627,15 @@ class Search:
         self.connection = connection or default_connection
         self.backend = backend_for(self.connection, self.query)
 
-    def _matching(self) -> tuple[facet_index.FacetIndex, np.ndarray, np.ndarray | None]:
-        """(the index, the rows of the records that match, in order, their ranks or None).
+    def _matching(self) -> tuple[facet_index.FacetIndex, np.ndarray]:
+        """(the index, the rows of the records that match, in order).
 
         Without words, every record meeting the facets, in document order; with words, the
         database's matches (one query) that meet them, best first.
         """
         index = facet_index.current(self.connection)
         if not self.query:
-            return index, index.in_document_order(index.narrow(self.filters)), None
+            return index, index.in_document_order(index.narrow(self.filters))
         record_types = [t for t, _table, _column in SEARCHED if self.filters.allows(t)]
         matches = np.zeros((0, 3))
         if record_types:
@@ -647,14 +646,14 @@ class Search:
                 matches = np.array(found, np.float64)
         rows, scores = [], []
         for record_type in record_types:
-            of_type = matches[matches[:, 0] == TYPE_ORDER[record_type]]
+            of_type = matches[matches[:, 0] == TYPE_CODES[record_type]]
             at, found = index.rows_of(record_type, of_type[:, 1].astype(np.int64))
             rows.append(at)
             scores.append(of_type[found, 2])
         rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
         scores = np.concatenate(scores) if scores else np.zeros(0)
         keep = index.narrow(self.filters, rows)
-        return index, index.ranked(rows[keep], scores[keep]), scores[keep]
+        return index, index.ranked(rows[keep], scores[keep])
 
     def _execute(self, sql: str, params: list) -> list[tuple]:
         with self.connection.cursor() as cursor:
@@ -668,7 +667,7 @@ class Search:
         many values (LONG_FACETS) keep their commonest FACET_SIZE + 1, so that the page can
         tell there are more, unless `more` names them; the others up to FACET_MORE_SIZE.
         """
-        index, rows, _scores = self._matching()
+        index, rows = self._matching()
         counts = defaultdict(list)
         for name, values in index.counts(rows).items():
             size = FACET_SIZE + 1 if name in LONG_FACETS and name != more else FACET_MORE_SIZE
@@ -681,15 +680,12 @@ class Search:
 
     def keys(self, limit: int, offset: int = 0) -> list[tuple[str, int]]:
         """(type, id) of the matching records in order."""
-        index, rows, _scores = self._matching()
+        index, rows = self._matching()
         return index.keys(rows[offset : offset + limit])
 
     def page(self, number: int, total: int) -> SearchPage:
         keys = self.keys(PAGE_SIZE, (number - 1) * PAGE_SIZE)
         return SearchPage(self.hydrate(keys, highlight_matches=True), number, total)
-
-    def all_hits(self, limit: int = EXPORT_LIMIT) -> list[Hit]:
-        return self.hydrate(self.keys(limit), highlight_matches=False)
 
     def hydrate(self, keys, *, highlight_matches: bool) -> list[Hit]:
         """The records behind `keys`, in order, with their themes and marked matches."""

@@ -394,10 +394,9 @@ class ExploreView(BreadcrumbsMixin, TemplateView):
         filters = form.filters()
         finder = search.Search(form.parsed, filters)
         if data["format"]:
-            hits = finder.all_hits()
-            total = len(hits)
-            if total == search.EXPORT_LIMIT:
-                total = sum(count for _, _, count in finder.facet_counts()["type"])
+            counts, keys = finder.results(search.EXPORT_LIMIT)
+            hits = finder.hydrate(keys, highlight_matches=False)
+            total = sum(count for _, _, count in counts["type"])
             query = {"q": data["q"], **dict(filters.chosen())}
             return search.download(
                 hits, data["format"], request.build_absolute_uri, query=query, total=total
@@ -424,7 +423,7 @@ class ExploreView(BreadcrumbsMixin, TemplateView):
             total=total,
             by_type=[
                 (search.TYPE_LABELS[name], by_type[name])
-                for name in search.TYPE_ORDER
+                for name in search.TYPE_LABELS
                 if by_type.get(name)
             ],
             page=page,

@@ -24,7 +24,8 @@ STAFF_INCENTIVES = "consider incentives to improve recruitment and retention of 
 
 def found(q, **filters):
     """(type, text) of every record the search finds, in order."""
-    hits = Search(parse_query(q), Filters(**filters)).all_hits()
+    finder = Search(parse_query(q), Filters(**filters))
+    hits = finder.hydrate(finder.keys(search.EXPORT_LIMIT), highlight_matches=False)
     return [(hit.type, hit.text) for hit in hits]
 
 

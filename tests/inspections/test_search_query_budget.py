@@ -24,8 +24,7 @@ PAGES = {
     "/explore/": 6,
     "/explore/?theme=staffing-and-workloads&body=lambeth": 6,
     "/explore/?addressee=hmpps&more=body": 6,
-    # Tagging queue, token, matches, three types of record, themes (and the token and
-    # matches again for the total, only if 20,000 or more).
+    # Tagging queue, token, matches, three types of record, themes.
     "/explore/?q=accommodation&format=csv": 7,
     "/explore/?q=accommodation&format=json": 7,
     # Queue, tags counted by theme, those of drafts (findings, recommendations), themes.
