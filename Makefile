@@ -3,9 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+HOST ?= 127.0.0.1
+# Local work runs with DEBUG on; `make serve` (production) turns it off.
+export DJANGO_DEBUG ?= true
 REPORTS_DIR ?= ../shared/reports
 
-.PHONY: run test install setup fixtures lint format check vendor clean
+.PHONY: run serve test install setup fixtures lint format check vendor clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +30,11 @@ run: setup
 	@echo "Serving Inspection Findings at http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# Production: gunicorn with DEBUG off, static files collected and compressed, migrations
+# applied. Needs DATABASE_URL; Redis at DJANGO_REDIS_URL (default: this machine's).
+serve: install
+	DJANGO_DEBUG=false HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
+
 test: install
 	bash scripts/ensure_chromium.sh
 	$(PY) -m pytest
@@ -46,6 +54,7 @@ format: install
 check: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY="$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	DJANGO_ALLOWED_HOSTS=example.org DATABASE_URL=sqlite:///:memory: \
+	DJANGO_REDIS_URL=redis://127.0.0.1:6379/0 \
 	$(PY) manage.py check --deploy --fail-level WARNING
 
 # Re-vendor GOV.UK Frontend and plotly.js into static/ (needs npm; commit the result).

@@ -20,12 +20,17 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: a deployment that forgets a variable fails closed. `make run` and
+# `make test` set DJANGO_DEBUG=true for local work.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("Set DJANGO_SECRET_KEY when DJANGO_DEBUG is off.")
+        raise ImproperlyConfigured(
+            "Set DJANGO_SECRET_KEY when DJANGO_DEBUG is off "
+            "(for local development set DJANGO_DEBUG=true, as make run and make test do)."
+        )
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"
 
 ALLOWED_HOSTS = [
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -81,10 +87,36 @@ TEMPLATES = [
 
 WSGI_APPLICATION = "config.wsgi.application"
 
-# Embedded SQLite unless DATABASE_URL points elsewhere (e.g. PostgreSQL).
+# Embedded SQLite unless DATABASE_URL points elsewhere (e.g. PostgreSQL). A connection
+# is kept for a minute and checked before reuse, so one the server dropped is replaced
+# rather than failing the request that finds it.
 DATABASES = {
     "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60
+        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60, conn_health_checks=True
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Several processes write one file: readers never block the writer (WAL), a writer
+    # waits its turn rather than failing (timeout), and a transaction that will write
+    # takes the write lock when it begins (IMMEDIATE), so it cannot deadlock on upgrade.
+    DATABASES["default"]["OPTIONS"] = {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
+
+# What must hold across server processes (the sign-in throttle, cached pages) lives in
+# Redis when DJANGO_REDIS_URL is set; otherwise in this process's memory (local work).
+REDIS_URL = os.environ.get("DJANGO_REDIS_URL", "")
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_PREFIX", "inspection-findings"),
+        }
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
 
@@ -134,23 +166,46 @@ REPORTS_DIR = Path(os.environ.get("REPORTS_DIR", BASE_DIR.parent / "shared" / "r
 
 API_PAGE_SIZE = 50
 
-# Production hardening: on whenever DEBUG is off, so `check --deploy` is clean.
+# Production hardening: on whenever DEBUG is off, so `check --deploy` is clean. Only
+# DJANGO_HTTPS=false (a server on this machine's loopback, with no TLS in front: make
+# serve's default) turns the HTTPS-only parts off.
 if not DEBUG:
-    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 31536000))
-    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
-    SECURE_HSTS_PRELOAD = True
-    SESSION_COOKIE_SECURE = True
-    CSRF_COOKIE_SECURE = True
     if "DATABASE_URL" not in os.environ:
         raise ImproperlyConfigured("Set DATABASE_URL when DJANGO_DEBUG is off.")
+    if not REDIS_URL:
+        raise ImproperlyConfigured(
+            "Set DJANGO_REDIS_URL when DJANGO_DEBUG is off: server processes share the "
+            "sign-in throttle through it."
+        )
+    HTTPS = env_bool("DJANGO_HTTPS", True)
+    SECURE_SSL_REDIRECT = HTTPS and env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
+    SECURE_HSTS_SECONDS = (
+        int(os.environ.get("DJANGO_SECURE_HSTS_SECONDS", 31536000)) if HTTPS else 0
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+    SECURE_HSTS_PRELOAD = HTTPS
+    SESSION_COOKIE_SECURE = HTTPS
+    CSRF_COOKIE_SECURE = HTTPS
 
+# Trust a proxy's word that the request came over HTTPS only when one is configured to
+# set it (e.g. DJANGO_SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO); a client could
+# otherwise send the header itself.
+if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"], "https")
+
+# Everything to standard error, one JSON object a line; request lines at INFO when
+# DJANGO_REQUEST_LOG is on (make serve turns it on).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "config.requestlog.JsonFormatter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "json"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "inspection_findings.requests": {
+            "level": "INFO" if env_bool("DJANGO_REQUEST_LOG", False) else "WARNING",
+        },
+    },
 }
 
 # Recommendation tracker: sign-in throttling (recommendations/throttling.py). After this

@@ -29,6 +29,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "a-long-random-production-secret-" + "x7Hq9!kP2" * 5,
     "DJANGO_ALLOWED_HOSTS": "inspection-findings.example.org",
     "DATABASE_URL": "sqlite:///:memory:",
+    "DJANGO_REDIS_URL": "redis://127.0.0.1:6379/0",
 }
 
 

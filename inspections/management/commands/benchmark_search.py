@@ -507,6 +507,8 @@ class Command(BaseCommand):
             "DJANGO_DEBUG": "false",
             "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "DJANGO_HTTPS": "false",
+            "DJANGO_REDIS_URL": os.environ.get("DJANGO_REDIS_URL", "redis://127.0.0.1:6379/0"),
         }
         return Server(argv, DJANGO_PORTS[label], env, "/explore/themes/")
 
