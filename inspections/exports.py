@@ -9,8 +9,8 @@ people (a director's "owner", a note) and from reports, and downloads are public
 from io import BytesIO
 
 import pandas as pd
-from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 from django.http import HttpResponse
+from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
