@@ -22,7 +22,6 @@ install: $(VENV)/.installed
 setup: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_published_data
-	$(PY) manage.py tag_themes
 
 run: setup
 	$(PY) manage.py create_demo_accounts --if-debug

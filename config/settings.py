@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tables2",
     "django_filters",
+    # Before the apps, so that the Admins role (recommendations.roles) gets its permissions.
+    "auditlog",
     "pdus",
     "ratings",
     "inspections",
@@ -56,15 +59,21 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.head.HeadWithoutBodyMiddleware",
     "config.requestlog.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.request_size.RequestSizeLimitMiddleware",
+    "inspections.audit.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Themes are tagged where records are written, so that pages only read.
+    "inspections.tagging.TagWrittenRecordsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -193,6 +202,34 @@ if not DEBUG:
 if os.environ.get("DJANGO_SECURE_PROXY_SSL_HEADER"):
     SECURE_PROXY_SSL_HEADER = (os.environ["DJANGO_SECURE_PROXY_SSL_HEADER"], "https")
 
+# Content-Security-Policy (django-csp): everything from this site only, and no inline
+# script: templates load scripts from static/js/, and charts carry their figures in
+# JSON data blocks (ratings/charts.py figure_html) that static/js/charts.js draws.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        # plotly.js adds two <style> elements, allowed by their hashes rather than by
+        # 'unsafe-inline' (which would let in any injected style): an empty one it fills
+        # through the CSSOM (insertRule), which CSP does not restrict, and the fixed CSS
+        # of the map library it bundles. A new plotly.min.js may change the second: the
+        # browser test tests/browser/test_content_security_policy.py then fails, and
+        # Chromium's message in it names the hash needed.
+        "style-src": [
+            SELF,
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # empty
+            "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # plotly 7.1.0's maplibre CSS
+        ],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
 # Everything to standard error, one JSON object a line; request lines at INFO when
 # DJANGO_REQUEST_LOG is on (make serve turns it on).
 LOGGING = {
@@ -208,10 +245,24 @@ LOGGING = {
     },
 }
 
-# Recommendation tracker: sign-in throttling (recommendations/throttling.py). After this
-# many failed attempts for one username from one address, sign-in is refused for the
-# period, counted in the default cache (per process unless CACHES names a shared one).
+# Sign-in throttling (recommendations/throttling.py), for every way in: each password
+# check goes through this backend. After this many attempts for one username from one
+# address, sign-in is refused for the period; counted in the default cache (Redis when
+# DJANGO_REDIS_URL is set, so every server process counts together).
+AUTHENTICATION_BACKENDS = ["recommendations.throttling.ThrottledModelBackend"]
 LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_THROTTLE_ATTEMPTS", 5))
 LOGIN_THROTTLE_SECONDS = int(os.environ.get("DJANGO_LOGIN_THROTTLE_SECONDS", 15 * 60))
 # Links in the overdue digest e-mails (send_overdue_digests) start with this address.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+
+# Audit log (django-auditlog): every change to the registered models (each app's apps.py)
+# with who made it, old → new, read by admins on a record's History page in the admin.
+# Values are kept as text, a password only as "(hidden)" (inspections/audit.py).
+AUDITLOG_STORE_JSON_CHANGES = False
+
+# PDF reading limits (inspections/parsing/pdf.py): each uploaded PDF is read in a child
+# process stopped past these, so a PDF built to inflate to gigabytes or to keep the reader
+# busy is refused with a message instead of holding a worker.
+PDF_READ_CPU_SECONDS = int(os.environ.get("DJANGO_PDF_READ_CPU_SECONDS", 8))
+PDF_READ_MEMORY_MB = int(os.environ.get("DJANGO_PDF_READ_MEMORY_MB", 512))
+PDF_READ_TIMEOUT_SECONDS = int(os.environ.get("DJANGO_PDF_READ_TIMEOUT_SECONDS", 10))

@@ -4,6 +4,7 @@ from django.db.models import Count
 from ratings.models import KeyQuestionScore, StandardRating
 from recommendations.models import Recommendation
 
+from .audit import AuditHistoryMixin
 from .models import (
     ContextFigure,
     DataQualityNote,
@@ -20,7 +21,7 @@ from .models import (
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(admin.ModelAdmin):
+class SourceDocumentAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["title", "filename", "kind", "author", "published"]
     list_filter = ["kind"]
     search_fields = ["title", "filename", "author"]
@@ -54,7 +55,7 @@ class DataQualityNoteInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(admin.ModelAdmin):
+class InspectionAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["title", "body", "programme", "fieldwork_start", "score", "overall_rating"]
     list_filter = ["programme", "overall_rating", "is_published", "body__region", "body__kind"]
     list_select_related = ["body", "programme"]
@@ -72,7 +73,7 @@ class InspectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "standard"]
     list_filter = ["standard__programme"]
     search_fields = ["name"]
@@ -80,7 +81,7 @@ class SectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(admin.ModelAdmin):
+class FindingAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["short_text", "kind", "section", "inspection"]
     list_filter = ["kind", "section", "inspection__programme", "inspection__body"]
     list_select_related = ["section", "inspection"]
@@ -94,7 +95,7 @@ class FindingAdmin(admin.ModelAdmin):
 
 
 @admin.register(ContextFigure)
-class ContextFigureAdmin(admin.ModelAdmin):
+class ContextFigureAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["label", "value_text", "unit", "body", "as_at", "category"]
     list_filter = ["category", "unit", "body", "source_document"]
     list_select_related = ["body"]
@@ -104,7 +105,7 @@ class ContextFigureAdmin(admin.ModelAdmin):
 
 
 @admin.register(DataQualityNote)
-class DataQualityNoteAdmin(admin.ModelAdmin):
+class DataQualityNoteAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["description", "kind", "inspection", "source_document", "compared_document"]
     list_filter = ["kind", "source_document"]
     list_select_related = ["inspection", "source_document", "compared_document"]
@@ -117,7 +118,7 @@ class DataQualityNoteAdmin(admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """Themes come from inspections/themes.toml (`tag_themes`); a theme added here has no
     rules and holds only the records put on it by overrides."""
 
@@ -135,7 +136,7 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(ThemeOverride)
-class ThemeOverrideAdmin(admin.ModelAdmin):
+class ThemeOverrideAdmin(AuditHistoryMixin, admin.ModelAdmin):
     """Correct the rules for one record: put it on a theme, or take it off.
 
     The override keeps the record's inspection and text, so it still applies after the
@@ -190,7 +191,7 @@ class ThemeTagAdmin(admin.ModelAdmin):
 
 @admin.register(UntaggedRecord)
 class UntaggedRecordAdmin(admin.ModelAdmin):
-    """Records waiting to be tagged with themes; the explorer's next page tags them."""
+    """Records waiting to be tagged with themes; the next write (any admin save) tags them."""
 
     list_display = ["record_type", "record_id"]
     list_filter = ["record_type"]

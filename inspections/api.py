@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core.paginator import EmptyPage, Paginator
 from django.http import JsonResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from ratings.models import KeyQuestionScore, StandardRating
 from recommendations.models import Recommendation
@@ -20,7 +20,7 @@ def error(status: int, message: str) -> JsonResponse:
     return JsonResponse({"detail": message}, status=status)
 
 
-@require_GET
+@require_safe
 def inspection_list(request):
     page_number = request.GET.get("page", "1")
     if not page_number.isdigit() or int(page_number) < 1:
@@ -44,7 +44,7 @@ def inspection_list(request):
     )
 
 
-@require_GET
+@require_safe
 def inspection_detail(request, slug):
     inspection = (
         Inspection.objects.published()

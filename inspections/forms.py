@@ -33,9 +33,12 @@ class InspectionDetailsForm(GovukFormMixin, forms.ModelForm):
 
     new_pdu_name = forms.CharField(
         required=False,
-        max_length=200,
+        max_length=Body._meta.get_field("short_name").max_length,
         label="Or a new PDU's name",
         help_text="For a PDU not in the list, e.g. Croydon PDU.",
+        error_messages={
+            "max_length": "A new PDU's name must be %(limit_value)d characters or fewer"
+        },
     )
     new_pdu_region = forms.ModelChoiceField(
         queryset=Region.objects.all(),
@@ -96,7 +99,7 @@ class InspectionDetailsForm(GovukFormMixin, forms.ModelForm):
         elif (
             new_name
             and Body.objects.filter(
-                Q(name__iexact=new_name) | Q(slug=slugify(new_name.removesuffix(" PDU")))
+                Q(name__iexact=new_name) | Q(slug=importer.pdu_slug(new_name.removesuffix(" PDU")))
             ).exists()
         ):
             self.add_error("new_pdu_name", f"{new_name} is already in the list: choose it there")
@@ -115,7 +118,7 @@ class InspectionDetailsForm(GovukFormMixin, forms.ModelForm):
             inspection.body = Body.objects.create(
                 name=name,
                 short_name=name.removesuffix(" PDU"),
-                slug=slugify(name.removesuffix(" PDU")),
+                slug=importer.pdu_slug(name.removesuffix(" PDU")),
                 kind=Body.Kind.PDU,
                 region=self.cleaned_data["new_pdu_region"],
             )
@@ -298,7 +301,10 @@ class UnpublishForm(GovukFormMixin, forms.Form):
         help_text="Kept in the inspection's history, with your name and the time.",
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": "Enter why the inspection is being unpublished"},
+        error_messages={
+            "required": "Enter why the inspection is being unpublished",
+            "max_length": "The reason must be %(limit_value)d characters or fewer",
+        },
     )
 
 

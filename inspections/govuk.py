@@ -1,6 +1,8 @@
 """GOV.UK Frontend classes on Django form widgets, so templates render fields plainly."""
 
 from django import forms
+from django.forms.utils import pretty_name
+from django.utils.text import capfirst
 
 WIDGET_CLASSES = {
     forms.Select: "govuk-select",
@@ -9,6 +11,18 @@ WIDGET_CLASSES = {
     forms.FileInput: "govuk-file-upload",
     forms.CheckboxInput: "govuk-checkboxes__input",
 }
+
+
+def say_length_limits(fields):
+    """GOV.UK's message for text over a field's limit, "Owner must be 200 characters or
+    fewer", where the field has no message of its own."""
+    for name, field in fields.items():
+        if getattr(field, "max_length", None):
+            label = (field.label or pretty_name(name)).removesuffix(" (optional)")
+            label = capfirst(label).replace("%", "%%")
+            field.error_messages.setdefault(
+                "max_length", f"{label} must be %(limit_value)d characters or fewer"
+            )
 
 
 class GovukFormMixin:
@@ -22,6 +36,7 @@ class GovukFormMixin:
         self.style_fields()
 
     def style_fields(self):
+        say_length_limits(self.fields)
         for name, field in self.fields.items():
             widget = field.widget
             css = next(

@@ -13,10 +13,11 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from inspections.parsing.pdf import PDFError, pdf_text
+from inspections.parsing.pdf import Limits, PDFError, pdf_text
 from inspections.parsing.pdu_report import parse_pdu_report
 from inspections.parsing.types import ParsedPDUReport
 from pdus.models import Body, Region
@@ -24,7 +25,7 @@ from pdus.names import BodyNames, normalise_name
 from ratings.models import KeyQuestion, KeyQuestionScore, Programme, Rating, StandardRating
 from recommendations.models import Recommendation
 
-from . import checks
+from . import checks, themes
 from .builder.build import SOURCES_FILE
 from .models import DataQualityNote, Finding, Inspection, Section, SourceDocument
 
@@ -51,7 +52,8 @@ class UnreadableFile(ValueError):
 
 
 def report_text(data: bytes, filename: str) -> str:
-    """The text of an uploaded report: a PDF read by pypdf, or UTF-8 text (.txt).
+    """The text of an uploaded report: a PDF read by pypdf (within the settings' limits),
+    or UTF-8 text (.txt).
 
     Raises UnreadableFile, saying what was expected, for anything else.
     """
@@ -59,8 +61,13 @@ def report_text(data: bytes, filename: str) -> str:
     if suffix == "pdf":
         if len(data) > MAX_PDF_BYTES:
             raise UnreadableFile("The PDF must be smaller than 20 MB")
+        limits = Limits(
+            cpu_seconds=settings.PDF_READ_CPU_SECONDS,
+            memory_bytes=settings.PDF_READ_MEMORY_MB * 1024 * 1024,
+            wall_seconds=settings.PDF_READ_TIMEOUT_SECONDS,
+        )
         try:
-            return pdf_text(data)
+            return pdf_text(data, limits)
         except PDFError as error:
             raise UnreadableFile(str(error)) from error
     if suffix != "txt":
@@ -107,10 +114,42 @@ def import_report(
         result = _save(report, text, filename, region)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # In the import's transaction: its records are never seen without their themes.
+            themes.tag_pending()
     return result
 
 
+def _refuse_overlong_texts(report: ParsedPDUReport, filename: str):
+    """Refuse, naming it, a text longer than the column it goes into, before anything is
+    written: PostgreSQL would fail the import with an error, and SQLite keep it whole."""
+    records = [*report.ratings, *report.key_questions, *report.findings, *report.recommendations]
+    texts = [
+        ("The file's name", filename, SourceDocument, "filename"),
+        ("The report's title", report.title, Inspection, "title"),
+        ("The lead inspector's name", report.lead_inspector, Inspection, "lead_inspector"),
+        *(("A standard's code", r.code, StandardRating, "published_code") for r in report.ratings),
+        *(("A section heading", r.ref.section, Finding, "source_section") for r in records),
+        *(("A section heading", f.section, Section, "name") for f in report.findings),
+        *(
+            ("An addressee", r.addressee, Recommendation, "addressee_label")
+            for r in report.recommendations
+        ),
+    ]
+    for what, text, model, name in texts:
+        _refuse_if_longer(what, text, model._meta.get_field(name).max_length)
+
+
+def _refuse_if_longer(what: str, text: str | None, limit: int):
+    if text and len(text) > limit:
+        raise ImportRefused(
+            f"{what} must be {limit} characters or fewer; it is {len(text)}: "
+            f"{text[:80]!r}... Correct it and import again."
+        )
+
+
 def _save(report: ParsedPDUReport, text: str, filename: str, region: Region | None):
+    _refuse_overlong_texts(report, filename)
     names = known_names()
     problems = list(report.problems)
     body = _body(report.pdu_name, names, region)
@@ -193,13 +232,30 @@ def _body(pdu_name: str, names: BodyNames, region: Region | None) -> Body:
         )
     name = pdu_name if normalise_name(pdu_name).endswith(" pdu") else f"{pdu_name} PDU"
     short_name = name.removesuffix(" PDU")
+    _refuse_if_longer("The PDU's name", short_name, Body._meta.get_field("short_name").max_length)
+    slug = pdu_slug(short_name)
+    if Body.objects.filter(slug=slug).exists():
+        raise ImportRefused(
+            f"{pdu_name!r} would have the same web address as a body already in the database: "
+            "add the PDU in the admin with its own, then import again."
+        )
     return Body.objects.create(
         name=name,
         short_name=short_name,
-        slug=slugify(short_name),
+        slug=slug,
         kind=Body.Kind.PDU,
         region=region,
     )
+
+
+def pdu_slug(short_name: str) -> str:
+    """A new PDU's slug, cut at a word to fit its column: some PDUs' names run past it
+    (Hammersmith, Fulham, Kensington, Chelsea and Westminster)."""
+    limit = Body._meta.get_field("slug").max_length
+    slug = slugify(short_name)
+    if len(slug) > limit:
+        slug = slug[: limit + 1].rsplit("-", 1)[0][:limit]
+    return slug
 
 
 def _unique_slug(body: Body, report: ParsedPDUReport) -> str:

@@ -506,7 +506,7 @@ class UntaggedRecord(models.Model):
 
     Database triggers (themes.install_triggers) add a row for every insert or change of
     a record's text, whatever made it: loaddata, bulk_create, the importer, the admin.
-    The explorer's pages and `tag_themes` tag the queued records and remove the rows.
+    What wrote them tags the queued records and removes the rows (themes.tag_pending).
     """
 
     record_type = models.CharField(max_length=20)

@@ -45,7 +45,10 @@ def service_navigation(request):
 
     path = request.path
     sections = SERVICE_NAVIGATION
-    if can_manage_inspections(request.user):
+    # A request refused before AuthenticationMiddleware (the 400 page for a bad Host
+    # header) has no user.
+    user = getattr(request, "user", None)
+    if user is not None and can_manage_inspections(user):
         sections = [*SERVICE_NAVIGATION, *ADMIN_NAVIGATION]
     items = []
     for label, url_name, prefixes in sections:

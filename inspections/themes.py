@@ -7,8 +7,12 @@ them in SQL, and kept in step like the search index, by the database:
 
 - triggers queue every finding and recommendation inserted or changed (UntaggedRecord),
   whatever wrote it: loaddata, bulk_create, the importer, the admin, raw SQL;
-- the explorer's pages, `tag_themes` and every migrate tag the queued records
-  (`tag_pending`), so a page never shows a record without its themes;
+- what writes tags the queued records when it finishes (`tag_pending`), so pages only
+  read: every request that may write (POST, PUT, PATCH, DELETE: the admin, the entry
+  steps, an upload) after its view (inspections/tagging.py; one query when it wrote no
+  record), the importer inside its transaction, `load_published_data`, `tag_themes` and
+  migrate at their end. A write made elsewhere (a shell, raw SQL) stays queued until
+  the next of these;
 - saving or deleting an override retags the records it names at once;
 - `tag_themes` retags everything, as needed after editing the rules.
 
@@ -31,7 +35,7 @@ import plotly.graph_objects as go
 from django.db import transaction
 from django.db.models import Count
 
-from ratings.charts import CONFIG, FONT, GRID_COLOUR, TEXT_COLOUR
+from ratings.charts import FONT, GRID_COLOUR, TEXT_COLOUR, figure_html
 
 from . import triggers
 
@@ -271,7 +275,7 @@ RETAG_ALL_ABOVE = 2000
 def tag_pending(using="default", *, check_tables=False) -> int:
     """Tag the records queued since they were last tagged; how many were queued.
 
-    One query when nothing is queued, which is what a page pays on every request.
+    One query when nothing is queued, which is what every request that may write pays.
     `check_tables` first makes sure the tables exist (after a partial migrate).
     """
     from django.db import connections
@@ -705,7 +709,7 @@ def theme_chart(rows: list[CountRow], div_id: str, *, title: str) -> str:
         linecolor=TEXT_COLOUR,
     )
     fig.update_yaxes(autorange="reversed", automargin=True, linecolor=TEXT_COLOUR)
-    return fig.to_html(include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG)
+    return figure_html(fig, div_id)
 
 
 # --- Recurring recommendations -------------------------------------------------------------

@@ -370,9 +370,10 @@ class ExploreView(BreadcrumbsMixin, TemplateView):
 
     The whole state is in the query string (search.ExploreForm). A search that cannot be
     run gets the reason in an error summary and a 400, never an error page. The queries
-    do not grow with the data: one for queued tagging, one for the facet index's token,
-    one for the matches and one to mark them (with words), one per type of record and one
-    for their themes; the facets are counted in memory (facet_index).
+    do not grow with the data: one for the facet index's token, one for the matches and
+    one to mark them (with words), one per type of record and one for their themes; the
+    facets are counted in memory (facet_index). It only reads: records are tagged with
+    their themes when written (themes.py).
     """
 
     template_name = "inspections/explorer/explore.html"
@@ -383,9 +384,8 @@ class ExploreView(BreadcrumbsMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         from django.http import Http404
 
-        from . import search, themes
+        from . import search
 
-        themes.tag_pending()
         form = search.ExploreForm(request.GET)
         if not form.is_valid():
             context = self.get_context_data(form=form, chosen_params=[])
@@ -462,7 +462,6 @@ class ThemeListView(BreadcrumbsMixin, ListView):
     def get_queryset(self):
         from . import themes
 
-        themes.tag_pending()
         return themes.themes_with_counts()
 
 
@@ -477,12 +476,6 @@ class ThemeDetailView(BreadcrumbsMixin, DetailView):
         from .models import Theme
 
         return Theme.objects.all()
-
-    def get(self, request, *args, **kwargs):
-        from . import themes
-
-        themes.tag_pending()
-        return super().get(request, *args, **kwargs)
 
     def get_breadcrumbs(self):
         return [
@@ -548,7 +541,6 @@ class RecurringRecommendationsView(BreadcrumbsMixin, TemplateView):
         from .exports import FORMATS
         from .models import Theme, ThemeTag
 
-        themes.tag_pending()
         file_format = request.GET.get("format", "")
         if file_format not in ("", "json", *FORMATS):
             return HttpResponseBadRequest("format must be csv, xlsx or json.")

@@ -1,17 +1,19 @@
 from django.contrib import admin
 
+from inspections.audit import AuditHistoryMixin
+
 from .models import Body, Borough, CommissionedService, District, Region, Site
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
@@ -19,7 +21,7 @@ class DistrictAdmin(admin.ModelAdmin):
 
 
 @admin.register(Borough)
-class BoroughAdmin(admin.ModelAdmin):
+class BoroughAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
@@ -40,7 +42,7 @@ class CommissionedServiceInline(admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "region", "district"]
     list_filter = ["kind", "region", "district"]
     list_select_related = ["region", "district"]
@@ -51,7 +53,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(admin.ModelAdmin):
+class SiteAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "borough", "body"]
     list_filter = ["body", "borough"]
     list_select_related = ["body", "borough"]
@@ -60,7 +62,7 @@ class SiteAdmin(admin.ModelAdmin):
 
 
 @admin.register(CommissionedService)
-class CommissionedServiceAdmin(admin.ModelAdmin):
+class CommissionedServiceAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["need", "provider", "status", "is_active", "body"]
     list_filter = ["is_active", "body"]
     list_select_related = ["body"]

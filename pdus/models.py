@@ -108,7 +108,13 @@ class Body(models.Model):
         return self.name
 
     def get_absolute_url(self):
-        return reverse("inspections:body_detail", args=[self.slug])
+        """A PDU's page, a region's overview, or, for any other body (a provider, a
+        division, HMPPS), the explorer's findings and recommendations for it."""
+        if self.kind == Body.Kind.PDU:
+            return reverse("pdus:pdu_detail", args=[self.slug])
+        if self.kind == Body.Kind.REGION and self.region_id:
+            return reverse("pdus:region_overview", args=[self.region.slug])
+        return f"{reverse('inspections:explore')}?body={self.slug}"
 
 
 class Site(SourcedRecord):

@@ -1,10 +1,12 @@
 from django.contrib import admin
 
+from inspections.audit import AuditHistoryMixin
+
 from .models import KeyQuestion, KeyQuestionScore, Programme, Standard, StandardRating
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(admin.ModelAdmin):
+class ProgrammeAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["name", "rating_scheme", "started", "ended"]
     prepopulated_fields = {"slug": ["name"]}
 
@@ -15,7 +17,7 @@ class KeyQuestionInline(admin.TabularInline):
 
 
 @admin.register(Standard)
-class StandardAdmin(admin.ModelAdmin):
+class StandardAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["__str__", "programme", "domain", "is_rated", "rated_from_key_questions"]
     list_filter = ["programme", "domain", "is_rated"]
     list_select_related = ["programme"]
@@ -25,7 +27,7 @@ class StandardAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyQuestion)
-class KeyQuestionAdmin(admin.ModelAdmin):
+class KeyQuestionAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["text", "standard", "position"]
     list_filter = ["standard__programme", "standard"]
     list_select_related = ["standard"]
@@ -34,7 +36,7 @@ class KeyQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(StandardRating)
-class StandardRatingAdmin(admin.ModelAdmin):
+class StandardRatingAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["inspection", "standard", "rating", "published_code", "has_override"]
     list_filter = ["rating", "standard__programme", "standard", "inspection__body__region"]
     list_select_related = ["inspection", "standard"]
@@ -48,7 +50,7 @@ class StandardRatingAdmin(admin.ModelAdmin):
 
 
 @admin.register(KeyQuestionScore)
-class KeyQuestionScoreAdmin(admin.ModelAdmin):
+class KeyQuestionScoreAdmin(AuditHistoryMixin, admin.ModelAdmin):
     list_display = ["inspection", "key_question", "percent_yes"]
     list_filter = ["key_question__standard", "inspection__body__region"]
     list_select_related = ["inspection", "key_question"]

@@ -1,17 +1,20 @@
 """Plotly charts of ratings and key-question scores, built on the server as HTML fragments.
 
-Each function returns a div and an inline script that draws into it. The page must
-load plotly.min.js (static/vendor/plotly/) before the fragment, without `defer`,
-because the inline script calls Plotly as soon as it is parsed. Nothing is fetched
-from outside. The caller passes `div_id`, so the output is the same on every call.
+Each function returns a div and its figure as a JSON data block, which
+static/js/charts.js draws: the page includes templates/includes/plotly.html. A data
+block is never run, so the Content-Security-Policy can forbid inline script. Nothing
+is fetched from outside. The caller passes `div_id`, so the output is the same on
+every call.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import plotly.graph_objects as go
+from django.utils.html import format_html, json_script
 
 from .models import Rating
 
@@ -56,9 +59,24 @@ def _unique(labels: Sequence[str], what: str) -> None:
         raise ValueError(f"Each {what} label must be unique.")
 
 
-def _to_html(fig: go.Figure, div_id: str) -> str:
+def figure_html(fig: go.Figure, div_id: str) -> str:
+    """An empty div for the chart and, beside it, the figure (data, layout, CONFIG) in a
+    <script type="application/json"> block named by the div's data-figure; json_script
+    escapes <, > and &, so no label can end the block early."""
     if not div_id:
         raise ValueError("A chart needs a div_id.")
+    # Through plotly's own encoder: it turns the figure's tuples and numbers into JSON.
+    figure = {**json.loads(fig.to_json()), "config": CONFIG}
+    figure_id = f"{div_id}-figure"
+    return format_html(
+        '<div id="{}" class="plotly-graph-div" data-figure="{}"></div>{}',
+        div_id,
+        figure_id,
+        json_script(figure, figure_id),
+    )
+
+
+def _to_html(fig: go.Figure, div_id: str) -> str:
     fig.update_layout(
         # An explicit template keeps the output the same whatever plotly's global default.
         template="none",
@@ -70,7 +88,7 @@ def _to_html(fig: go.Figure, div_id: str) -> str:
     )
     fig.update_xaxes(automargin=True, gridcolor=GRID_COLOUR, linecolor=TEXT_COLOUR)
     fig.update_yaxes(automargin=True, gridcolor=GRID_COLOUR, linecolor=TEXT_COLOUR)
-    return fig.to_html(include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG)
+    return figure_html(fig, div_id)
 
 
 def score_ranking_chart(

@@ -7,8 +7,11 @@ every deletion is recorded (DeletionRecord, via recommendations.deletions).
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db import models
+
+from inspections.audit import AuditHistoryMixin
 
 from . import rules
 from .deletions import deletions_by
@@ -43,7 +46,7 @@ class ReadOnlyMixin:
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(RecordedDeletionMixin, admin.ModelAdmin):
+class RecommendationAdmin(AuditHistoryMixin, RecordedDeletionMixin, admin.ModelAdmin):
     list_display = ["number", "short_text", "addressee", "inspection"]
     list_filter = ["addressee__kind", "addressee", "inspection__body__region", "inspection"]
     list_select_related = ["addressee", "inspection"]
@@ -73,7 +76,7 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Tracking)
-class TrackingAdmin(RecordedDeletionMixin, ReadOnlyMixin, admin.ModelAdmin):
+class TrackingAdmin(AuditHistoryMixin, RecordedDeletionMixin, ReadOnlyMixin, admin.ModelAdmin):
     list_display = [
         "recommendation",
         "response",
@@ -114,7 +117,7 @@ class ProgressUpdateAdmin(RecordedDeletionMixin, ReadOnlyMixin, admin.ModelAdmin
 
 
 @admin.register(DirectorProfile)
-class DirectorProfileAdmin(RecordedDeletionMixin, admin.ModelAdmin):
+class DirectorProfileAdmin(AuditHistoryMixin, RecordedDeletionMixin, admin.ModelAdmin):
     list_display = ["user", "region"]
     list_select_related = ["user", "region"]
     search_fields = ["user__username", "user__email", "region__name"]
@@ -146,7 +149,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class TrackerUserAdmin(UserAdmin):
+class TrackerUserAdmin(AuditHistoryMixin, UserAdmin):
     """Users with their role groups and, for a regional director, their region."""
 
     inlines = [*UserAdmin.inlines, DirectorProfileInline]
@@ -174,3 +177,12 @@ class TrackerUserAdmin(UserAdmin):
         # Removing a director's region in the inline is a deletion too.
         with deletions_by(request.user):
             super().save_related(request, form, formsets, change)
+
+
+if admin.site.is_registered(Group):
+    admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(AuditHistoryMixin, GroupAdmin):
+    """The role groups, with the audit log of their permissions on each one's History."""

@@ -1,12 +1,12 @@
 """The tracker's chart: how many recommendations stood at each reported status, month by month.
 
-Drawn on the server like ratings/charts.py: a div and an inline script, so the page must
-load plotly.min.js first; the same figures are in a table beside it.
+Drawn like ratings/charts.py: a div and its figure as JSON, so the page includes
+templates/includes/plotly.html; the same figures are in a table beside it.
 """
 
 import plotly.graph_objects as go
 
-from ratings.charts import CONFIG, FONT, GRID_COLOUR, TEXT_COLOUR
+from ratings.charts import FONT, GRID_COLOUR, TEXT_COLOUR, figure_html
 
 from .vocabulary import NO_UPDATE_LABEL, ReportedStatus
 
@@ -74,4 +74,4 @@ def status_over_time_chart(months, counts, div_id="status-over-time"):
         gridcolor=GRID_COLOUR,
         dtick=1 if largest <= 10 else None,
     )
-    return fig.to_html(include_plotlyjs=False, full_html=False, div_id=div_id, config=CONFIG)
+    return figure_html(fig, div_id)

@@ -10,8 +10,11 @@ import copy
 import datetime
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.text import capfirst
+
+from inspections.govuk import say_length_limits
 
 from . import rules, throttling
 from .models import TRACKED_FIELDS, Recommendation, Tracking
@@ -36,6 +39,7 @@ class GovukFormMixin:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        say_length_limits(self.fields)
         for name, field in self.fields.items():
             widget = field.widget
             if isinstance(widget, forms.MultiWidget):
@@ -132,39 +136,36 @@ class GovukDateField(forms.Field):
 # --- Accounts -----------------------------------------------------------------------------
 
 
-class ThrottledAuthenticationForm(GovukFormMixin, AuthenticationForm):
-    """Sign-in that refuses, for a while, a username tried too often from one address."""
+class ThrottledSignInMixin:
+    """Says so when a sign-in was refused by the throttle (recommendations/throttling.py),
+    rather than that the password was wrong; the refusal itself is the backend's."""
+
+    def clean(self):
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            if throttling.refused_or_last(self.request):
+                minutes = max(1, throttling.lockout_seconds() // 60)
+                raise forms.ValidationError(
+                    "Too many failed attempts to sign in. Wait %(minutes)d minutes, then try again",
+                    code="throttled",
+                    params={"minutes": minutes},
+                ) from None
+            raise
+
+
+class ThrottledAuthenticationForm(ThrottledSignInMixin, GovukFormMixin, AuthenticationForm):
+    """The app's sign-in."""
 
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": "Enter a correct username and password",
         "inactive": "This account is not active",
-        "throttled": (
-            "Too many failed attempts to sign in. Wait %(minutes)d minutes, then try again"
-        ),
     }
 
-    def clean(self):
-        username = self.cleaned_data.get("username") or ""
-        ip = throttling.client_ip(self.request)
-        if username and throttling.is_locked_out(username, ip):
-            raise self.throttled_error()
-        try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            if username:
-                throttling.record_failure(username, ip)
-                if throttling.is_locked_out(username, ip):
-                    raise self.throttled_error() from None
-            raise
-        throttling.reset(username, ip)
-        return cleaned
 
-    def throttled_error(self):
-        minutes = max(1, throttling.lockout_seconds() // 60)
-        return forms.ValidationError(
-            self.error_messages["throttled"], code="throttled", params={"minutes": minutes}
-        )
+class AdminSignInForm(ThrottledSignInMixin, AdminAuthenticationForm):
+    """The admin's sign-in, with the same message when the throttle refuses."""
 
 
 class GovukPasswordChangeForm(GovukFormMixin, PasswordChangeForm):

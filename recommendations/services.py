@@ -11,7 +11,10 @@ import uuid
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
+
+from inspections.audit import log_update
 
 from .models import TRACKED_FIELDS, ProgressUpdate, Recommendation, Tracking
 
@@ -89,24 +92,33 @@ def record_update(
                 newer_updates(recommendation, expected_version),
             )
         if tracking is None:
+            # "No tracking" is version 0 to the forms, but an admin may have deleted a
+            # tracking whose history stays: carry on after its last update, not clash with it.
+            current_version = (
+                ProgressUpdate.objects.filter(recommendation=recommendation).aggregate(
+                    last=Max("version")
+                )["last"]
+                or 0
+            )
             try:
                 # A savepoint, so that losing a race to create the row leaves the outer
                 # transaction usable for the conflict's query.
                 with transaction.atomic():
-                    tracking = Tracking.objects.create(recommendation=recommendation)
+                    tracking = Tracking.objects.create(
+                        recommendation=recommendation, version=current_version
+                    )
             except IntegrityError:
                 raise Conflict(
                     recommendation,
                     expected_version,
                     current_version + 1,
-                    newer_updates(recommendation, expected_version),
+                    newer_updates(recommendation, current_version),
                 ) from None
         before = tracking.snapshot()
         after = {**before, **change.values}
         now = timezone.now()
-        saved = Tracking.objects.filter(pk=tracking.pk, version=current_version).update(
-            **after, version=current_version + 1, updated_at=now, updated_by=user
-        )
+        written = {**after, "version": current_version + 1, "updated_at": now, "updated_by": user}
+        saved = Tracking.objects.filter(pk=tracking.pk, version=current_version).update(**written)
         if not saved:
             raise Conflict(
                 recommendation,
@@ -114,6 +126,8 @@ def record_update(
                 Tracking.objects.get(pk=tracking.pk).version,
                 newer_updates(recommendation, expected_version),
             )
+        # A conditional update sends no signal, so the audit log is told of it here.
+        log_update(tracking, written, user)
         return ProgressUpdate.objects.create(
             recommendation=recommendation,
             version=current_version + 1,

@@ -1,17 +1,29 @@
-"""Sign-in throttling: after too many failed attempts for one username from one address,
-sign-in is refused for a while, even with the right password.
+"""Sign-in throttling: after too many attempts for one username from one address, sign-in
+is refused for a while, even with the right password.
 
-Counted per username and IP address in the cache, so a guesser cannot try passwords
-quickly, and one person mistyping cannot lock another out from elsewhere. The window is
-fixed from the first failure. The default cache is per process: with several server
-processes, configure a shared cache (CACHES) so they count together.
+It sits in the authentication backend (ThrottledModelBackend), so every way in that
+checks a password (the app's sign-in, the admin's, any other that calls `authenticate`)
+is throttled alike. Each attempt takes a numbered place *before* its password is
+checked, with one atomic increment in the cache; only the first `max_attempts()` places
+in a window are checked. So a burst of parallel guesses, or guesses spread over several
+server processes, gets no more checks than guesses made one at a time: a
+check-then-count throttle (django-axes among them) lets every request of a burst past
+the check before any failure is counted. The count lives in the default cache, Redis in
+production (DJANGO_REDIS_URL), so every worker and every server counts together.
+
+Counted per username and IP address, so a guesser cannot try passwords quickly, and one
+person mistyping cannot lock another out from elsewhere. The window is fixed from the
+first attempt; a successful sign-in clears the count.
 """
 
 import hashlib
 import logging
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 
 logger = logging.getLogger(__name__)
 
@@ -31,32 +43,59 @@ def client_ip(request) -> str:
 
 def _key(username: str, ip: str) -> str:
     digest = hashlib.sha256(f"{username.strip().lower()}|{ip}".encode()).hexdigest()
-    return f"login-failures:{digest}"
+    return f"login-attempts:{digest}"
 
 
-def failures(username: str, ip: str) -> int:
+def attempts(username: str, ip: str) -> int:
+    """Attempts counted in the current window (refused ones included)."""
     return cache.get(_key(username, ip), 0)
 
 
-def is_locked_out(username: str, ip: str) -> bool:
-    return failures(username, ip) >= max_attempts()
+def refused_or_last(request) -> bool:
+    """Whether this request's sign-in attempt was refused, or was the last allowed."""
+    return getattr(request, "sign_in_attempt", 0) >= max_attempts()
 
 
-def record_failure(username: str, ip: str) -> int:
-    """Count a failed attempt; returns the count so far in this window."""
+def take_place(username: str, ip: str) -> int:
+    """Count one attempt, atomically across processes; its place in the window."""
     key = _key(username, ip)
-    if cache.add(key, 1, timeout=lockout_seconds()):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.add(key, 1, timeout=lockout_seconds())
-            count = 1
-    if count >= max_attempts():
-        logger.warning("Sign-in locked for %r from %s after %d failures", username, ip, count)
-    return count
+    cache.add(key, 0, timeout=lockout_seconds())
+    try:
+        place = cache.incr(key)
+    except ValueError:  # the window ended between add and incr
+        cache.add(key, 0, timeout=lockout_seconds())
+        place = cache.incr(key)
+    if place == 1:
+        # The first place starts the window. Also mends a key that an increment
+        # recreated without expiry had the window ended between its two steps.
+        cache.touch(key, lockout_seconds())
+    if place == max_attempts():
+        logger.warning("Sign-in locked for %r from %s after %d attempts", username, ip, place)
+    return place
 
 
 def reset(username: str, ip: str) -> None:
     cache.delete(_key(username, ip))
+
+
+class ThrottledModelBackend(ModelBackend):
+    """Django's username-and-password backend behind the throttle."""
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if username is None:
+            username = kwargs.get(get_user_model().USERNAME_FIELD)
+        if username is None or password is None:
+            return None
+        ip = client_ip(request)
+        place = take_place(username, ip)
+        if request is not None:
+            # For the sign-in form's message: this attempt's own place, not the count now,
+            # which a parallel burst may have moved on since.
+            request.sign_in_attempt = place
+        if place > max_attempts():
+            # PermissionDenied, not None: `authenticate` then tries no other backend.
+            raise PermissionDenied("Too many sign-in attempts")
+        user = super().authenticate(request, username=username, password=password, **kwargs)
+        if user is not None:
+            reset(username, ip)
+        return user

@@ -417,7 +417,7 @@ class LogoutView(auth_views.LogoutView):
     """GET asks to confirm (so a plain link can lead here); POST signs out, as Django
     requires, so that no page can sign a user out by embedding the URL."""
 
-    http_method_names = ["get", "post", "options"]
+    http_method_names = ["get", "head", "post", "options"]
 
     def get(self, request, *args, **kwargs):
         return TemplateResponse(request, "registration/logout_confirm.html", {})

@@ -75,7 +75,10 @@ def _end_stray_connections(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         from django.db import connection
 
-        if connection.vendor == "postgresql":
+        # No test database when no test asked for one (e.g. only the server tests ran).
+        if connection.vendor == "postgresql" and connection.settings_dict["NAME"].startswith(
+            "test_"
+        ):
             with connection.cursor() as cursor:
                 cursor.execute(
                     "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "

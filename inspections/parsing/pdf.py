@@ -16,18 +16,33 @@ paragraphs and tables:
   text wraps within its column.
 
 Nothing is guessed beyond the layout: the parser still reports what it cannot read.
+
+An uploaded PDF may be hostile: a few hundred kilobytes can inflate to gigabytes, or keep
+pypdf busy for minutes. So `pdf_text()` reads it in a child process (`python -m
+inspections.parsing.pdf`, which imports pypdf but not Django) held to limits of computing
+time, memory and wall-clock time, and turns whatever stops the child into a refusal.
 """
 
 from __future__ import annotations
 
 import io
+import json
 import logging
 import re
+import resource
+import signal
+import subprocess
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .types import ParseError
 
+logger = logging.getLogger(__name__)
+
 MAX_PAGES = 400
+# The child runs this module by name, so it must start where `inspections` can be imported.
+_PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Wrapped lines reach to within a long word of the right-hand edge; shorter lines end
 # their paragraph. In characters of pypdf's layout grid.
 RAGGED_EDGE = 16
@@ -61,15 +76,62 @@ class _Block:
         return "\t".join(cell.text for cell in self.cells)
 
 
-def pdf_text(data: bytes) -> str:
-    """The text of a PDF report, as paragraphs and tab-separated table rows.
+@dataclass(frozen=True)
+class Limits:
+    """What reading one PDF may take before it is refused."""
 
-    Raises PDFError when the file is not a PDF, is damaged, encrypted, too long, or has no
-    text to read (a scanned report).
+    cpu_seconds: int
+    memory_bytes: int
+    wall_seconds: float
+
+
+def pdf_text(data: bytes, limits: Limits) -> str:
+    """The text of a PDF report, as paragraphs and tab-separated table rows, read in a
+    child process held to `limits`.
+
+    Raises PDFError when the file is not a PDF, is damaged, encrypted, too long, has no
+    text to read (a scanned report), or goes past a limit.
     """
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    try:
+        child = subprocess.run(
+            [sys.executable, "-m", __name__, str(limits.cpu_seconds), str(limits.memory_bytes)],
+            input=data,
+            capture_output=True,
+            timeout=limits.wall_seconds,
+            cwd=_PROJECT_ROOT,
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        raise PDFError(
+            f"The PDF took more than {limits.wall_seconds:g} seconds to read; try again, or "
+            "upload the report's text."
+        ) from None
+    if child.returncode == -signal.SIGXCPU:
+        raise PDFError(
+            f"The PDF took more than {limits.cpu_seconds} seconds of computing time to read; "
+            "is it a PDU report?"
+        )
+    try:
+        result = json.loads(child.stdout)
+    except ValueError:
+        logger.error(
+            "The PDF reader stopped with exit code %s: %s",
+            child.returncode,
+            child.stderr.decode(errors="replace")[-4000:],
+        )
+        raise PDFError("The PDF could not be read; upload the report's text instead.") from None
+    if "refusal" in result:
+        raise PDFError(result["refusal"])
+    return result["text"]
 
+
+def read_pdf_text(data: bytes) -> str:
+    """What `pdf_text()` returns, read in this process with no limits: for the child."""
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, LimitReachedError, PdfReadError
+
+    if not data.strip():
+        raise PDFError("The file is empty.")
     if not data.lstrip()[:5] == b"%PDF-":
         raise PDFError("The file is not a PDF: it does not start as a PDF file does.")
     # pypdf logs every oddity of a damaged file as a warning; the error raised says enough.
@@ -83,6 +145,19 @@ def pdf_text(data: bytes) -> str:
         pages = [page.extract_text(extraction_mode="layout") for page in reader.pages]
     except PDFError:
         raise
+    except (DependencyError, NotImplementedError) as error:
+        # pypdf reads AES only with the `cryptography` package, which is not installed (its
+        # message says so), and Brotli, JBIG2 and unknown filters not at all.
+        if "AES" in str(error):
+            raise PDFError("The PDF is encrypted; upload one that is not.") from error
+        raise PDFError(
+            "The PDF is compressed in a way that cannot be read here (such as Brotli or JBIG2); "
+            "print it to PDF again, or upload the report's text."
+        ) from error
+    except LimitReachedError as error:
+        raise PDFError(
+            "The PDF's contents are too large to read once uncompressed; is it a PDU report?"
+        ) from error
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, IndexError) as error:
         raise PDFError(f"The PDF is damaged and cannot be read ({error}).") from error
     text = "\n\n".join(layout_to_paragraphs(page) for page in pages).strip()
@@ -92,6 +167,26 @@ def pdf_text(data: bytes) -> str:
             "as published, or its text."
         )
     return text + "\n"
+
+
+def _read_in_child() -> None:
+    """The child's side of `pdf_text()`: the limits from its arguments, the PDF on standard
+    input, the text or the refusal as JSON on standard output."""
+    cpu_seconds, memory_bytes = (int(arg) for arg in sys.argv[1:3])
+    # Past the soft CPU limit the kernel sends SIGXCPU, which ends the child; no core dump.
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 1))
+    resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+    try:
+        result = {"text": read_pdf_text(sys.stdin.buffer.read())}
+    except PDFError as error:
+        result = {"refusal": str(error)}
+    except MemoryError:
+        result = {
+            "refusal": f"The PDF needs more than {memory_bytes // 2**20} MB of memory to read; "
+            "is it a PDU report?"
+        }
+    sys.stdout.write(json.dumps(result))
 
 
 def layout_to_paragraphs(page: str) -> str:
@@ -152,3 +247,7 @@ def _continues_row(row: _Block, indent: int, line: str) -> bool:
     must fit within the column it starts in."""
     following = [c.column for c in row.cells if c.column > indent + 2]
     return not following or len(line) < following[0]
+
+
+if __name__ == "__main__":
+    _read_in_child()

@@ -2,43 +2,44 @@
 
 As tests/test_query_budgets.py: the published data is copied to ten times its size and
 every page's query count must not move. Copies are made with bulk_create, which the
-search index and the tagging queue follow through database triggers; each page is
-visited once before counting, so the count is of a page with nothing left to tag (the
-first visit after a bulk load also tags the new records and rebuilds the facet index).
+search index and the tagging queue follow through database triggers, then tagged as a
+write would leave them; each page is visited once before counting, so the count is of a
+page whose facet index is built (the first visit after a bulk load rebuilds it).
 """
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from inspections import themes
 from tests.factories import multiply_published_data
 
 # URL: the most queries it may run.
 PAGES = {
-    # Tagging queue, the facet index's token, the matches, marked matches, three types of
-    # record, themes.
-    "/explore/?q=staff": 8,
-    "/explore/?q=%22risk+of+harm%22+OR+safeguarding&type=finding&page=2": 8,
-    "/explore/?q=staff&kind=improvement&region=london": 8,
+    # The facet index's token, the matches, marked matches, three types of record, themes.
+    "/explore/?q=staff": 7,
+    "/explore/?q=%22risk+of+harm%22+OR+safeguarding&type=finding&page=2": 7,
+    "/explore/?q=staff&kind=improvement&region=london": 7,
     # Without words: no matches to read or mark.
-    "/explore/": 6,
-    "/explore/?theme=staffing-and-workloads&body=lambeth": 6,
-    "/explore/?addressee=hmpps&more=body": 6,
-    # Tagging queue, token, matches, three types of record, themes.
-    "/explore/?q=accommodation&format=csv": 7,
-    "/explore/?q=accommodation&format=json": 7,
-    # Queue, tags counted by theme, those of drafts (findings, recommendations), themes.
-    "/explore/themes/": 5,
-    # Queue, theme, its tags counted (2), inspections, sections, token, three types, themes.
-    "/explore/themes/risk-of-harm/": 11,
-    # Queue, wordings counted, body names, inspections per wording, the newest of each
-    # wording, their themes.
-    "/explore/recurring/": 6,
+    "/explore/": 5,
+    "/explore/?theme=staffing-and-workloads&body=lambeth": 5,
+    "/explore/?addressee=hmpps&more=body": 5,
+    # Token, matches, three types of record, themes.
+    "/explore/?q=accommodation&format=csv": 6,
+    "/explore/?q=accommodation&format=json": 6,
+    # Tags counted by theme, those of drafts (findings, recommendations), themes.
+    "/explore/themes/": 4,
+    # Theme, its tags counted (2), inspections, sections, token, three types, themes.
+    "/explore/themes/risk-of-harm/": 10,
+    # Wordings counted, body names, inspections per wording, the newest of each wording,
+    # their themes.
+    "/explore/recurring/": 5,
 }
 
 
 def queries_for(client, url):
-    client.get(url)  # tags whatever was loaded since the last page
+    themes.tag_pending()  # as a write leaves what it wrote
+    client.get(url)  # rebuilds the facet index after a bulk load
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)

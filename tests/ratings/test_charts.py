@@ -31,15 +31,14 @@ QUESTIONS = ["Engaging", "Diversity", "Risk of harm"]
 
 
 def plot_args(html, div_id):
-    """The data, layout and config the fragment hands to Plotly.newPlot."""
-    decoder = json.JSONDecoder()
-    position = re.search(rf'Plotly\.newPlot\(\s*"{div_id}",', html).end()
-    parsed = []
-    for _ in range(3):
-        position = re.compile(r"[\s,]*").match(html, position).end()
-        value, position = decoder.raw_decode(html, position)
-        parsed.append(value)
-    return parsed
+    """The data, layout and config that static/js/charts.js hands to Plotly.newPlot: the
+    JSON data block the chart's div names."""
+    figure_id = re.search(rf'<div id="{div_id}" [^>]*data-figure="([^"]+)"', html).group(1)
+    block = re.search(
+        rf'<script id="{figure_id}" type="application/json">(.*?)</script>', html, re.DOTALL
+    ).group(1)
+    figure = json.loads(block)
+    return figure["data"], figure["layout"], figure["config"]
 
 
 def series_for(name, values, n=42):
@@ -86,6 +85,14 @@ def test_charts_fetch_nothing_from_outside(any_chart):
     assert "http" not in any_chart
 
 
+def test_charts_carry_data_but_no_script_to_run(any_chart):
+    # A JSON data block is never run, so the Content-Security-Policy can forbid inline script.
+    assert re.findall(r"<script\b[^>]*>", any_chart) == [
+        re.search(r'<script id="[a-z-]+-figure" type="application/json">', any_chart).group()
+    ]
+    assert "newPlot" not in any_chart
+
+
 def test_charts_are_the_same_on_every_call():
     assert charts.score_ranking_chart(RANKING, "a") == charts.score_ranking_chart(RANKING, "a")
     series = [series_for("Leeds", [88, 62, 45])]
@@ -109,9 +116,12 @@ def test_chart_colours_match_the_rating_tags_in_app_css():
         assert re.search(rf"background-color:\s*{background};", rule), rating
 
 
-def test_labels_cannot_break_out_of_the_script():
-    html = charts.score_ranking_chart([("</script><script>alert(1)", 1, 3, "Good")], "x")
-    assert "</script><script>alert(1)" not in html
+def test_labels_cannot_break_out_of_the_data_block():
+    label = "</script><script>alert(1)"
+    html = charts.score_ranking_chart([(label, 1, 3, "Good")], "x")
+    assert label not in html
+    data, _, _ = plot_args(html, "x")
+    assert data[0]["y"] == [label]  # escaped, not altered
 
 
 def test_a_chart_needs_a_div_id():

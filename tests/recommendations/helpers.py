@@ -1,6 +1,9 @@
 """Helpers for the tracker's tests: users of each role, clients, form data."""
 
+import threading
+
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import Group
 from django.test import Client
 
@@ -116,3 +119,19 @@ def track_all(author, today):
         )
     Tracking.objects.bulk_create(trackings)
     ProgressUpdate.objects.bulk_create(updates)
+
+
+class CountingHasher(MD5PasswordHasher):
+    """A fast hasher that counts how many passwords it has checked (the throttle tests).
+
+    Named in PASSWORD_HASHERS by this module's path, so it lives here, not in a test module
+    that pytest imports under another name."""
+
+    algorithm = "counting_md5"
+    checks = 0
+    lock = threading.Lock()
+
+    def verify(self, password, encoded):
+        with CountingHasher.lock:
+            CountingHasher.checks += 1
+        return super().verify(password, encoded)

@@ -6,14 +6,15 @@ import that fails, or a dry run, changes nothing.
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from inspections.audit import AuditedCommand
 from inspections.importer import ImportRefused, UnreadableFile, import_report, report_text
 from inspections.parsing.types import ParseError
 from pdus.models import Region
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Read a PDU inspection report (.pdf, or its text as .txt) into a draft inspection."
 
     def add_arguments(self, parser):

@@ -1,19 +1,19 @@
 """Tag every finding and recommendation with its themes, from inspections/themes.toml.
 
-The explorer tags records written since their last tagging by itself (database triggers
-queue them), so this is needed only after the rules file changes. `make run` runs it after
-loading the data so that the first page served does not do the tagging. Admins'
-overrides are applied on top of the rules, so running it never undoes a correction.
+Records are tagged when they are written (database triggers queue them; see themes.py),
+so this is needed only after the rules file changes. Admins' overrides are applied on
+top of the rules, so running it never undoes a correction.
 """
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
 from inspections import themes
+from inspections.audit import AuditedCommand
 from inspections.models import Theme, ThemeOverride, ThemeTag
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Tag every finding and recommendation with its themes (rules in themes.toml)."
 
     def add_arguments(self, parser):

@@ -8,9 +8,10 @@ production database never gets accounts whose password is written in the code.
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.db import transaction
 
+from inspections.audit import AuditedCommand
 from pdus.models import Region
 from recommendations.models import DirectorProfile
 from recommendations.roles import ADMINS, INSPECTORATE_STAFF, REGIONAL_DIRECTORS, ensure_roles
@@ -37,7 +38,7 @@ def demo_accounts():
     return accounts
 
 
-class Command(BaseCommand):
+class Command(AuditedCommand):
     help = "Create demo accounts (admin, inspector, a director per region); local use only."
 
     def add_arguments(self, parser):

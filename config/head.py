@@ -1,0 +1,19 @@
+"""HEAD answered as GET would be, without the body.
+
+Django runs the GET view for a HEAD request and leaves dropping the body to the server;
+gunicorn does drop it, but warns in the log for every such request. Emptying it here
+keeps the log for real problems; the Content-Length stays that of the GET.
+"""
+
+
+class HeadWithoutBodyMiddleware:
+    """First in MIDDLEWARE: the last to see the response, after Content-Length is set."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.method == "HEAD" and not response.streaming:
+            response.content = b""
+        return response
