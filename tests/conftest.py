@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from tests.report_pdf import print_to_pdf
 
@@ -55,6 +56,14 @@ def report_pdfs(browser, reports_dir):
         pdfs[name] = (text, print_to_pdf(page, text, printed_lines=printed_lines))
     page.close()
     return pdfs
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """PBKDF2 is slow on purpose (a second a user on this machine): the tests make and
+    sign in hundreds of users, and what they test does not depend on the hash."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
 
 
 @pytest.fixture
