@@ -4,6 +4,7 @@ from django.db.models import Count
 from ratings.models import KeyQuestionScore, StandardRating
 from recommendations.models import Recommendation
 
+from .admin_widgets import LookupSafeMixin
 from .audit import AuditHistoryMixin
 from .models import (
     ContextFigure,
@@ -21,33 +22,33 @@ from .models import (
 
 
 @admin.register(SourceDocument)
-class SourceDocumentAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class SourceDocumentAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["title", "filename", "kind", "author", "published"]
     list_filter = ["kind"]
     search_fields = ["title", "filename", "author"]
 
 
-class StandardRatingInline(admin.TabularInline):
+class StandardRatingInline(LookupSafeMixin, admin.TabularInline):
     model = StandardRating
     extra = 0
     fields = ["standard", "rating", "published_code", "override_reason"]
     autocomplete_fields = ["standard"]
 
 
-class KeyQuestionScoreInline(admin.TabularInline):
+class KeyQuestionScoreInline(LookupSafeMixin, admin.TabularInline):
     model = KeyQuestionScore
     extra = 0
     fields = ["key_question", "percent_yes"]
 
 
-class RecommendationInline(admin.TabularInline):
+class RecommendationInline(LookupSafeMixin, admin.TabularInline):
     model = Recommendation
     extra = 0
     fields = ["number", "addressee", "addressee_label", "text"]
     autocomplete_fields = ["addressee"]
 
 
-class DataQualityNoteInline(admin.TabularInline):
+class DataQualityNoteInline(LookupSafeMixin, admin.TabularInline):
     model = DataQualityNote
     fk_name = "inspection"
     extra = 0
@@ -55,7 +56,7 @@ class DataQualityNoteInline(admin.TabularInline):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class InspectionAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["title", "body", "programme", "fieldwork_start", "score", "overall_rating"]
     list_filter = ["programme", "overall_rating", "is_published", "body__region", "body__kind"]
     list_select_related = ["body", "programme"]
@@ -73,7 +74,7 @@ class InspectionAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class SectionAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["name", "standard"]
     list_filter = ["standard__programme"]
     search_fields = ["name"]
@@ -81,7 +82,7 @@ class SectionAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Finding)
-class FindingAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class FindingAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["short_text", "kind", "section", "inspection"]
     list_filter = ["kind", "section", "inspection__programme", "inspection__body"]
     list_select_related = ["section", "inspection"]
@@ -95,7 +96,7 @@ class FindingAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(ContextFigure)
-class ContextFigureAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class ContextFigureAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["label", "value_text", "unit", "body", "as_at", "category"]
     list_filter = ["category", "unit", "body", "source_document"]
     list_select_related = ["body"]
@@ -105,7 +106,7 @@ class ContextFigureAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(DataQualityNote)
-class DataQualityNoteAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class DataQualityNoteAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["description", "kind", "inspection", "source_document", "compared_document"]
     list_filter = ["kind", "source_document"]
     list_select_related = ["inspection", "source_document", "compared_document"]
@@ -118,7 +119,7 @@ class DataQualityNoteAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Theme)
-class ThemeAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class ThemeAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     """Themes come from inspections/themes.toml (`tag_themes`); a theme added here has no
     rules and holds only the records put on it by overrides."""
 
@@ -136,7 +137,7 @@ class ThemeAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(ThemeOverride)
-class ThemeOverrideAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class ThemeOverrideAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     """Correct the rules for one record: put it on a theme, or take it off.
 
     The override keeps the record's inspection and text, so it still applies after the
@@ -166,7 +167,7 @@ class ThemeOverrideAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(ThemeTag)
-class ThemeTagAdmin(admin.ModelAdmin):
+class ThemeTagAdmin(LookupSafeMixin, admin.ModelAdmin):
     """Which records are on which theme. Derived from the rules and the overrides, so it
     is read-only here: correct a record with a theme override."""
 
@@ -182,7 +183,11 @@ class ThemeTagAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        # Tags go with the finding, recommendation or theme they join, as that record's
+        # delete page lists them; on their own pages they are derived, never deleted.
+        match = request.resolver_match
+        own_page = match is not None and match.url_name.startswith("inspections_themetag_")
+        return not own_page and super().has_delete_permission(request, obj)
 
     @admin.display(description="finding or recommendation")
     def record(self, tag):
@@ -190,7 +195,7 @@ class ThemeTagAdmin(admin.ModelAdmin):
 
 
 @admin.register(UntaggedRecord)
-class UntaggedRecordAdmin(admin.ModelAdmin):
+class UntaggedRecordAdmin(LookupSafeMixin, admin.ModelAdmin):
     """Records waiting to be tagged with themes; the next write (any admin save) tags them."""
 
     list_display = ["record_type", "record_id"]
@@ -204,7 +209,7 @@ class UntaggedRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(FacetState)
-class FacetStateAdmin(admin.ModelAdmin):
+class FacetStateAdmin(LookupSafeMixin, admin.ModelAdmin):
     """The token database triggers renew on every write the explorer's facets are read
     from; shown so an admin can see it move, never edited."""
 

@@ -398,8 +398,18 @@ class ContextFigureForm(GovukFormMixin, forms.ModelForm):
         widgets = {"as_at": forms.DateInput(attrs={"type": "date"})}
 
 
+# The most rows one entry step takes (a report has at most about a hundred findings).
+# Django's own cap is 2,000, and a request claiming that many rows took 20 s to refuse.
+ENTRY_ROWS_MAX = 500
+
 FindingFormSet = modelformset_factory(
-    Finding, form=FindingForm, formset=BaseEntryFormSet, extra=3, can_delete=True
+    Finding,
+    form=FindingForm,
+    formset=BaseEntryFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=ENTRY_ROWS_MAX,
+    absolute_max=ENTRY_ROWS_MAX,
 )
 RecommendationFormSet = modelformset_factory(
     Recommendation,
@@ -407,7 +417,15 @@ RecommendationFormSet = modelformset_factory(
     formset=BaseRecommendationFormSet,
     extra=3,
     can_delete=True,
+    max_num=ENTRY_ROWS_MAX,
+    absolute_max=ENTRY_ROWS_MAX,
 )
 ContextFigureFormSet = modelformset_factory(
-    ContextFigure, form=ContextFigureForm, formset=BaseEntryFormSet, extra=3, can_delete=True
+    ContextFigure,
+    form=ContextFigureForm,
+    formset=BaseEntryFormSet,
+    extra=3,
+    can_delete=True,
+    max_num=ENTRY_ROWS_MAX,
+    absolute_max=ENTRY_ROWS_MAX,
 )

@@ -1,19 +1,20 @@
 from django.contrib import admin
 
+from inspections.admin_widgets import LookupSafeMixin
 from inspections.audit import AuditHistoryMixin
 
 from .models import Body, Borough, CommissionedService, District, Region, Site
 
 
 @admin.register(Region)
-class RegionAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class RegionAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(District)
-class DistrictAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class DistrictAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
@@ -21,28 +22,28 @@ class DistrictAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Borough)
-class BoroughAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class BoroughAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["name", "region"]
     list_filter = ["region"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SiteInline(admin.TabularInline):
+class SiteInline(LookupSafeMixin, admin.TabularInline):
     model = Site
     extra = 0
     autocomplete_fields = ["borough"]
     raw_id_fields = ["source_document"]
 
 
-class CommissionedServiceInline(admin.TabularInline):
+class CommissionedServiceInline(LookupSafeMixin, admin.TabularInline):
     model = CommissionedService
     extra = 0
     raw_id_fields = ["source_document"]
 
 
 @admin.register(Body)
-class BodyAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class BodyAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["name", "short_name", "kind", "region", "district"]
     list_filter = ["kind", "region", "district"]
     list_select_related = ["region", "district"]
@@ -53,7 +54,7 @@ class BodyAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(Site)
-class SiteAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class SiteAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["name", "borough", "body"]
     list_filter = ["body", "borough"]
     list_select_related = ["body", "borough"]
@@ -62,7 +63,7 @@ class SiteAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(CommissionedService)
-class CommissionedServiceAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class CommissionedServiceAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["need", "provider", "status", "is_active", "body"]
     list_filter = ["is_active", "body"]
     list_select_related = ["body"]

@@ -1,23 +1,24 @@
 from django.contrib import admin
 
+from inspections.admin_widgets import LookupSafeMixin
 from inspections.audit import AuditHistoryMixin
 
 from .models import KeyQuestion, KeyQuestionScore, Programme, Standard, StandardRating
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class ProgrammeAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["name", "rating_scheme", "started", "ended"]
     prepopulated_fields = {"slug": ["name"]}
 
 
-class KeyQuestionInline(admin.TabularInline):
+class KeyQuestionInline(LookupSafeMixin, admin.TabularInline):
     model = KeyQuestion
     extra = 0
 
 
 @admin.register(Standard)
-class StandardAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class StandardAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["__str__", "programme", "domain", "is_rated", "rated_from_key_questions"]
     list_filter = ["programme", "domain", "is_rated"]
     list_select_related = ["programme"]
@@ -27,7 +28,7 @@ class StandardAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(KeyQuestion)
-class KeyQuestionAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class KeyQuestionAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["text", "standard", "position"]
     list_filter = ["standard__programme", "standard"]
     list_select_related = ["standard"]
@@ -36,7 +37,7 @@ class KeyQuestionAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(StandardRating)
-class StandardRatingAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class StandardRatingAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["inspection", "standard", "rating", "published_code", "has_override"]
     list_filter = ["rating", "standard__programme", "standard", "inspection__body__region"]
     list_select_related = ["inspection", "standard"]
@@ -50,7 +51,7 @@ class StandardRatingAdmin(AuditHistoryMixin, admin.ModelAdmin):
 
 
 @admin.register(KeyQuestionScore)
-class KeyQuestionScoreAdmin(AuditHistoryMixin, admin.ModelAdmin):
+class KeyQuestionScoreAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["inspection", "key_question", "percent_yes"]
     list_filter = ["key_question__standard", "inspection__body__region"]
     list_select_related = ["inspection", "key_question"]

@@ -11,6 +11,7 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
 
+from inspections.admin_widgets import LookupSafeMixin
 from inspections.audit import AuditHistoryMixin
 
 from . import rules
@@ -46,7 +47,9 @@ class ReadOnlyMixin:
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(AuditHistoryMixin, RecordedDeletionMixin, admin.ModelAdmin):
+class RecommendationAdmin(
+    AuditHistoryMixin, RecordedDeletionMixin, LookupSafeMixin, admin.ModelAdmin
+):
     list_display = ["number", "short_text", "addressee", "inspection"]
     list_filter = ["addressee__kind", "addressee", "inspection__body__region", "inspection"]
     list_select_related = ["addressee", "inspection"]
@@ -59,7 +62,7 @@ class RecommendationAdmin(AuditHistoryMixin, RecordedDeletionMixin, admin.ModelA
         return recommendation.text[:100]
 
 
-class ProgressUpdateInline(admin.TabularInline):
+class ProgressUpdateInline(LookupSafeMixin, admin.TabularInline):
     model = ProgressUpdate
     fk_name = "recommendation"
     extra = 0
@@ -76,7 +79,9 @@ class ProgressUpdateInline(admin.TabularInline):
 
 
 @admin.register(Tracking)
-class TrackingAdmin(AuditHistoryMixin, RecordedDeletionMixin, ReadOnlyMixin, admin.ModelAdmin):
+class TrackingAdmin(
+    AuditHistoryMixin, RecordedDeletionMixin, ReadOnlyMixin, LookupSafeMixin, admin.ModelAdmin
+):
     list_display = [
         "recommendation",
         "response",
@@ -94,7 +99,7 @@ class TrackingAdmin(AuditHistoryMixin, RecordedDeletionMixin, ReadOnlyMixin, adm
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(RecordedDeletionMixin, ReadOnlyMixin, admin.ModelAdmin):
+class ProgressUpdateAdmin(RecordedDeletionMixin, ReadOnlyMixin, LookupSafeMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = [
         "recommendation",
@@ -117,7 +122,9 @@ class ProgressUpdateAdmin(RecordedDeletionMixin, ReadOnlyMixin, admin.ModelAdmin
 
 
 @admin.register(DirectorProfile)
-class DirectorProfileAdmin(AuditHistoryMixin, RecordedDeletionMixin, admin.ModelAdmin):
+class DirectorProfileAdmin(
+    AuditHistoryMixin, RecordedDeletionMixin, LookupSafeMixin, admin.ModelAdmin
+):
     list_display = ["user", "region"]
     list_select_related = ["user", "region"]
     search_fields = ["user__username", "user__email", "region__name"]
@@ -125,7 +132,7 @@ class DirectorProfileAdmin(AuditHistoryMixin, RecordedDeletionMixin, admin.Model
 
 
 @admin.register(DeletionRecord)
-class DeletionRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class DeletionRecordAdmin(ReadOnlyMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["deleted_at", "model", "object_pk", "description", "deleted_by_name"]
     list_filter = ["model"]
     search_fields = ["description", "deleted_by_name", "object_pk"]
@@ -134,7 +141,7 @@ class DeletionRecordAdmin(ReadOnlyMixin, admin.ModelAdmin):
         return False  # the record of a deletion is never itself deleted
 
 
-class DirectorProfileInline(admin.StackedInline):
+class DirectorProfileInline(LookupSafeMixin, admin.StackedInline):
     model = DirectorProfile
     can_delete = True
     extra = 0
@@ -149,7 +156,7 @@ if admin.site.is_registered(User):
 
 
 @admin.register(User)
-class TrackerUserAdmin(AuditHistoryMixin, UserAdmin):
+class TrackerUserAdmin(AuditHistoryMixin, LookupSafeMixin, UserAdmin):
     """Users with their role groups and, for a regional director, their region."""
 
     inlines = [*UserAdmin.inlines, DirectorProfileInline]
@@ -184,5 +191,5 @@ if admin.site.is_registered(Group):
 
 
 @admin.register(Group)
-class RoleGroupAdmin(AuditHistoryMixin, GroupAdmin):
+class RoleGroupAdmin(AuditHistoryMixin, LookupSafeMixin, GroupAdmin):
     """The role groups, with the audit log of their permissions on each one's History."""

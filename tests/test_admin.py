@@ -34,3 +34,25 @@ def test_anonymous_users_cannot_reach_the_admin(client, published_data):
     response = client.get("/admin/inspections/inspection/")
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+def test_a_tagged_finding_can_be_deleted_and_its_tags_go_with_it(admin_client, published_data):
+    from inspections.models import Finding, ThemeTag
+
+    finding = Finding.objects.filter(theme_tags__isnull=False).first()
+    page = admin_client.get(f"/admin/inspections/finding/{finding.pk}/delete/")
+    assert page.context_data["perms_lacking"] == set()
+    response = admin_client.post(
+        f"/admin/inspections/finding/{finding.pk}/delete/", {"post": "yes"}
+    )
+    assert response.status_code == 302
+    assert not Finding.objects.filter(pk=finding.pk).exists()
+    assert not ThemeTag.objects.filter(finding_id=finding.pk).exists()
+
+
+def test_a_theme_tag_cannot_be_deleted_on_its_own(admin_client, published_data):
+    from inspections.models import ThemeTag
+
+    tag = ThemeTag.objects.first()
+    assert admin_client.get(f"/admin/inspections/themetag/{tag.pk}/delete/").status_code == 403
+    assert ThemeTag.objects.filter(pk=tag.pk).exists()

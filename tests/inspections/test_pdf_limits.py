@@ -266,9 +266,11 @@ def test_two_bombs_are_stopped_by_the_limits_as_deployed(admin):  # noqa: F811
     """The issue's case: two pages of 100 KB each, which took 25 s of CPU before a 500."""
     two_bombs = pages_pdf(text_bomb(30), text_bomb(30))
     refusal = refusal_by_upload(admin, two_bombs)
+    # Which stops it first depends on the machine's load; each is a refusal in time.
     assert refusal in (
         "The PDF took more than 8 seconds of computing time to read; is it a PDU report?",
         "The PDF took more than 10 seconds to read; try again, or upload the report's text.",
+        "The PDF's contents are too large to read once uncompressed; is it a PDU report?",
     )
     assert saved() == (0, 0, 0)
 
