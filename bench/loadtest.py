@@ -25,7 +25,7 @@ MIX = {
     "PDU page": "/pdus/lambeth/",
     "compare a region": "/compare/?region=london",
     "explorer search": "/explore/?q=staff",
-    "explorer facets": "/explore/?type=finding&standard=2.2",
+    "explorer facets": "/explore/?type=finding&standard=4&region=london",
     "tracker": "/tracker/",
     "API list": "/api/inspections/",
     "API inspection": "/api/inspections/lambeth-pdu-2022/",
