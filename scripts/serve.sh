@@ -31,5 +31,9 @@ if [ "${DJANGO_MIGRATE:-true}" != "false" ]; then
   "$PY" manage.py load_published_data
 fi
 "$PY" manage.py check --deploy --fail-level ERROR
+if [ "$DJANGO_HTTPS" = "false" ]; then
+  echo "Plain HTTP on this machine (DJANGO_HTTPS=false): the HTTPS warnings above are" \
+    "answered by DJANGO_HTTPS=true once TLS is in front (README, Running in production)."
+fi
 echo "Serving Inspection Findings (production) at http://${HOST:-127.0.0.1}:${PORT:-8000}/"
 exec "$(dirname "$PY")/gunicorn" --config config/gunicorn.conf.py config.wsgi
