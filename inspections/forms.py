@@ -402,30 +402,20 @@ class ContextFigureForm(GovukFormMixin, forms.ModelForm):
 # Django's own cap is 2,000, and a request claiming that many rows took 20 s to refuse.
 ENTRY_ROWS_MAX = 500
 
-FindingFormSet = modelformset_factory(
-    Finding,
-    form=FindingForm,
-    formset=BaseEntryFormSet,
-    extra=3,
-    can_delete=True,
-    max_num=ENTRY_ROWS_MAX,
-    absolute_max=ENTRY_ROWS_MAX,
-)
-RecommendationFormSet = modelformset_factory(
-    Recommendation,
-    form=RecommendationForm,
-    formset=BaseRecommendationFormSet,
-    extra=3,
-    can_delete=True,
-    max_num=ENTRY_ROWS_MAX,
-    absolute_max=ENTRY_ROWS_MAX,
-)
-ContextFigureFormSet = modelformset_factory(
-    ContextFigure,
-    form=ContextFigureForm,
-    formset=BaseEntryFormSet,
-    extra=3,
-    can_delete=True,
-    max_num=ENTRY_ROWS_MAX,
-    absolute_max=ENTRY_ROWS_MAX,
-)
+
+def entry_formset(model, form, formset=BaseEntryFormSet):
+    """The rows of one entry step: three blank rows to add, each row deletable."""
+    return modelformset_factory(
+        model,
+        form=form,
+        formset=formset,
+        extra=3,
+        can_delete=True,
+        max_num=ENTRY_ROWS_MAX,
+        absolute_max=ENTRY_ROWS_MAX,
+    )
+
+
+FindingFormSet = entry_formset(Finding, FindingForm)
+RecommendationFormSet = entry_formset(Recommendation, RecommendationForm, BaseRecommendationFormSet)
+ContextFigureFormSet = entry_formset(ContextFigure, ContextFigureForm)
