@@ -4,22 +4,15 @@ import django.db.models.deletion
 from django.db import migrations, models
 
 
-def install_triggers(apps, schema_editor):
-    # The database keeps the search index and the queue of records to tag in step with
-    # every write, loaddata and bulk_create included. PostgreSQL: a tsvector column kept by
-    # tsvector_update_trigger, GIN-indexed; SQLite: an FTS5 external-content table kept by
-    # triggers. See inspections/search.py and inspections/themes.py.
-    from inspections import search, themes
+from inspections.migrations._frozen import run
 
-    search.install_index(schema_editor.connection)
-    themes.install_triggers(schema_editor.connection)
-
-
-def uninstall_triggers(apps, schema_editor):
-    from inspections import search, themes
-
-    themes.uninstall_triggers(schema_editor.connection)
-    search.uninstall_index(schema_editor.connection)
+# The database keeps the search index and the queue of records to tag in step with
+# every write, loaddata and bulk_create included. PostgreSQL: a tsvector column kept by
+# tsvector_update_trigger, GIN-indexed; SQLite: an FTS5 external-content table kept by
+# triggers. The SQL is frozen in frozen/0004.json; the live code is in
+# inspections/explorer/search.py and themes.py.
+install_triggers = run("0004", "install")
+uninstall_triggers = run("0004", "uninstall")
 
 
 class Migration(migrations.Migration):

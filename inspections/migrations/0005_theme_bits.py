@@ -1,5 +1,7 @@
 from django.db import migrations, models
 
+from inspections.migrations._frozen import run
+
 
 def number_themes(apps, schema_editor):
     Theme = apps.get_model("inspections", "Theme")
@@ -8,18 +10,10 @@ def number_themes(apps, schema_editor):
         theme.save(update_fields=["bit"])
 
 
-def install_bit_triggers(apps, schema_editor):
-    # The database keeps each record's theme_bits in step with its tags; see
-    # inspections/themes.py.
-    from inspections import themes
-
-    themes.install_bit_triggers(schema_editor.connection)
-
-
-def uninstall_bit_triggers(apps, schema_editor):
-    from inspections import themes
-
-    themes.uninstall_bit_triggers(schema_editor.connection)
+# The database keeps each record's theme_bits in step with its tags (frozen/0005.json;
+# the live code is in inspections/explorer/themes.py).
+install_bit_triggers = run("0005", "install")
+uninstall_bit_triggers = run("0005", "uninstall")
 
 
 class Migration(migrations.Migration):

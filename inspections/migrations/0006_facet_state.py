@@ -1,19 +1,23 @@
+import secrets
+
 from django.db import migrations, models
+
+from inspections.migrations._frozen import run
+
+# The database renews the token on every write the explorer's facets are read from
+# (frozen/0006.json; the live code is in inspections/explorer/facet_index.py).
+install_token_triggers = run("0006", "install")
+uninstall_triggers = run("0006", "uninstall")
 
 
 def install_triggers(apps, schema_editor):
-    # The database renews the token on every write the explorer's facets are read from;
-    # see inspections/facet_index.py.
-    from inspections import facet_index
-
-    facet_index.install_triggers(schema_editor.connection)
-    facet_index.renew_token(schema_editor.connection)
-
-
-def uninstall_triggers(apps, schema_editor):
-    from inspections import facet_index
-
-    facet_index.uninstall_triggers(schema_editor.connection)
+    install_token_triggers(apps, schema_editor)
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("DELETE FROM inspections_facetstate")
+        cursor.execute(
+            "INSERT INTO inspections_facetstate (id, token) VALUES (1, %s)",
+            [secrets.randbits(62)],
+        )
 
 
 class Migration(migrations.Migration):
