@@ -3,14 +3,14 @@
 Django reads a POST body as soon as anything asks for `request.POST`, and the CSRF check
 asks before the view has a chance to send a visitor to sign in; so without this, anyone
 could make a server process read (and spool to disk) an upload of any size. The largest
-body a signed-in user has reason to send is a report PDF (inspections.importer's limit);
+body a signed-in user has reason to send is a report PDF (inspections.ingest.importer's limit);
 a visitor who is not signed in has only the sign-in form to send.
 """
 
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import render
 
-from inspections.importer import MAX_PDF_BYTES
+from inspections.ingest.importer import MAX_PDF_BYTES
 
 # Room for the form's other fields and the multipart boundaries around the file.
 SIGNED_IN_LIMIT = MAX_PDF_BYTES + 64 * 1024

@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "pdus",
     "ratings",
     "inspections",
+    "inspections.explorer",
+    "inspections.ingest",
     "recommendations",
 ]
 
@@ -69,11 +71,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.request_size.RequestSizeLimitMiddleware",
-    "inspections.audit.AuditlogMiddleware",
+    "inspections.web.audit.AuditlogMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Themes are tagged where records are written, so that pages only read.
-    "inspections.tagging.TagWrittenRecordsMiddleware",
+    "inspections.explorer.tagging.TagWrittenRecordsMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -88,7 +90,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "inspections.navigation.service_navigation",
+                "inspections.web.navigation.service_navigation",
             ],
         },
     },
@@ -257,10 +259,10 @@ SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
 
 # Audit log (django-auditlog): every change to the registered models (each app's apps.py)
 # with who made it, old → new, read by admins on a record's History page in the admin.
-# Values are kept as text, a password only as "(hidden)" (inspections/audit.py).
+# Values are kept as text, a password only as "(hidden)" (inspections/web/audit.py).
 AUDITLOG_STORE_JSON_CHANGES = False
 
-# PDF reading limits (inspections/parsing/pdf.py): each uploaded PDF is read in a child
+# PDF reading limits (inspections/ingest/parsing/pdf.py): each uploaded PDF is read in a child
 # process stopped past these, so a PDF built to inflate to gigabytes or to keep the reader
 # busy is refused with a message instead of holding a worker.
 PDF_READ_CPU_SECONDS = int(os.environ.get("DJANGO_PDF_READ_CPU_SECONDS", 8))

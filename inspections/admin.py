@@ -4,8 +4,6 @@ from django.db.models import Count
 from ratings.models import KeyQuestionScore, StandardRating
 from recommendations.models import Recommendation
 
-from .admin_widgets import LookupSafeMixin
-from .audit import AuditHistoryMixin
 from .models import (
     ContextFigure,
     DataQualityNote,
@@ -19,6 +17,8 @@ from .models import (
     ThemeTag,
     UntaggedRecord,
 )
+from .web.admin_widgets import LookupSafeMixin
+from .web.audit import AuditHistoryMixin
 
 
 @admin.register(SourceDocument)
@@ -120,7 +120,7 @@ class DataQualityNoteAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin)
 
 @admin.register(Theme)
 class ThemeAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
-    """Themes come from inspections/themes.toml (`tag_themes`); a theme added here has no
+    """Themes come from inspections/explorer/themes.toml (`tag_themes`); a theme added here has no
     rules and holds only the records put on it by overrides."""
 
     list_display = ["name", "slug", "position", "tag_count"]

@@ -18,7 +18,7 @@ class InspectionsConfig(AppConfig):
             ThemeOverride,
         )
 
-        # Logged with every change (inspections/audit.py). Not ThemeTag, UntaggedRecord,
+        # Logged with every change (inspections/web/audit.py). Not ThemeTag, UntaggedRecord,
         # FacetState: derived from these, rewritten by tagging and triggers. Nor
         # theme_bits, which triggers keep in step with the tags.
         for model in (

@@ -324,15 +324,16 @@ class DataQualityNote(models.Model):
 
 
 # --- Findings explorer: themes ------------------------------------------------------------
-# The themes and their rules live in inspections/themes.toml; inspections/themes.py reads
-# them, tags records and keeps the tags in step. The full-text index is in search.py.
+# The themes and their rules live in inspections/explorer/themes.toml; the explorer's
+# themes.py reads them, tags records and keeps the tags in step (wired up in its
+# AppConfig). The full-text index is in inspections/explorer/search.py.
 
 
 class Theme(models.Model):
     """A topic that runs through the reports, e.g. staffing and workloads.
 
-    Synced from inspections/themes.toml (`tag_themes`); a theme added in the admin has no
-    rules and holds only the records admins put on it.
+    Synced from inspections/explorer/themes.toml (`tag_themes`); a theme added in the admin
+    has no rules and holds only the records admins put on it.
     """
 
     slug = models.SlugField(max_length=100, unique=True)
@@ -525,32 +526,3 @@ class FacetState(models.Model):
 
     def __str__(self):
         return f"Facet state {self.token}"
-
-
-def _retag_overridden(sender, instance, **kwargs):
-    from . import themes
-
-    themes.apply_override_change(instance)
-
-
-def _after_migrate(sender, app_config=None, using="default", **kwargs):
-    # After every migrate or flush: the triggers (SQLite drops a table's triggers when a
-    # migration remakes it), the themes from themes.toml, and tags for queued records.
-    if app_config is None or app_config.label != "inspections":
-        return
-    from django.db import connections
-
-    from . import facet_index, search, themes
-
-    search.ensure_index(connections[using])
-    themes.ensure_triggers(connections[using])
-    facet_index.ensure_triggers(connections[using])
-    themes.sync_themes(using=using)
-    themes.tag_pending(using=using, check_tables=True)
-
-
-models.signals.post_save.connect(_retag_overridden, sender=ThemeOverride, dispatch_uid="override")
-models.signals.post_delete.connect(
-    _retag_overridden, sender=ThemeOverride, dispatch_uid="override_deleted"
-)
-models.signals.post_migrate.connect(_after_migrate, dispatch_uid="inspections_after_migrate")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
-from inspections.admin_widgets import LookupSafeMixin
-from inspections.audit import AuditHistoryMixin
+from inspections.web.admin_widgets import LookupSafeMixin
+from inspections.web.audit import AuditHistoryMixin
 
 from .models import Body, Borough, CommissionedService, District, Region, Site
 

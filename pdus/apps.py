@@ -10,7 +10,7 @@ class PdusConfig(AppConfig):
 
         from .models import Body, Borough, CommissionedService, District, Region, Site
 
-        # Logged with every change (inspections/audit.py).
+        # Logged with every change (inspections/web/audit.py).
         for model in (Region, District, Borough, Site, CommissionedService):
             auditlog.register(model)
         auditlog.register(Body, m2m_fields={"boroughs"})

@@ -7,9 +7,9 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from inspections.exports import FORMATS, dataframe_response
 from inspections.models import ContextFigure, DataQualityNote, Finding, Inspection
-from inspections.navigation import BreadcrumbsMixin, region_crumbs
+from inspections.web.exports import FORMATS, dataframe_response
+from inspections.web.navigation import BreadcrumbsMixin, region_crumbs
 from ratings.models import Programme
 from recommendations.models import Recommendation
 

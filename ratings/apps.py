@@ -10,6 +10,6 @@ class RatingsConfig(AppConfig):
 
         from .models import KeyQuestion, KeyQuestionScore, Programme, Standard, StandardRating
 
-        # Logged with every change (inspections/audit.py).
+        # Logged with every change (inspections/web/audit.py).
         for model in (Programme, Standard, KeyQuestion, StandardRating, KeyQuestionScore):
             auditlog.register(model)

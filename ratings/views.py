@@ -3,7 +3,7 @@ from django.urls import reverse
 from django.views.generic import DetailView
 
 from inspections.models import Finding
-from inspections.navigation import BreadcrumbsMixin
+from inspections.web.navigation import BreadcrumbsMixin
 from pdus.dashboard import latest_results, rated_inspections
 
 from .models import Standard, StandardRating

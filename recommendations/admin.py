@@ -11,8 +11,8 @@ from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
 
-from inspections.admin_widgets import LookupSafeMixin
-from inspections.audit import AuditHistoryMixin
+from inspections.web.admin_widgets import LookupSafeMixin
+from inspections.web.audit import AuditHistoryMixin
 
 from . import rules
 from .deletions import deletions_by

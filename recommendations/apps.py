@@ -17,7 +17,7 @@ class RecommendationsConfig(AppConfig):
         self.register_audit_log()
 
     def register_audit_log(self):
-        """Log every change to these (inspections/audit.py).
+        """Log every change to these (inspections/web/audit.py).
 
         Not ProgressUpdate: it is itself the tracking's history (who, when, each value
         before and after), never changed, and its deletion is a DeletionRecord.
@@ -39,7 +39,7 @@ class RecommendationsConfig(AppConfig):
             get_user_model(),
             exclude_fields=["last_login"],
             mask_fields=["password"],
-            mask_callable="inspections.audit.mask_password",
+            mask_callable="inspections.web.audit.mask_password",
             m2m_fields={"groups", "user_permissions"},
         )
         auditlog.register(Group, m2m_fields={"permissions"})

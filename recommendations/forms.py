@@ -14,7 +14,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.text import capfirst
 
-from inspections.govuk import say_length_limits
+from inspections.web.govuk import say_length_limits
 
 from . import rules, throttling
 from .models import TRACKED_FIELDS, Recommendation, Tracking

@@ -14,7 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from inspections.audit import log_update
+from inspections.web.audit import log_update
 
 from .models import TRACKED_FIELDS, ProgressUpdate, Recommendation, Tracking
 

@@ -19,8 +19,8 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from inspections.exports import FORMATS, dataframe_response
-from inspections.navigation import BreadcrumbsMixin
+from inspections.web.exports import FORMATS, dataframe_response
+from inspections.web.navigation import BreadcrumbsMixin
 from pdus.models import Region
 
 from . import rules

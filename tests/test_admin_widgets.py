@@ -3,7 +3,7 @@
 import pytest
 from django.contrib import admin
 
-from inspections.admin_widgets import LookupSafeForeignKeyRawIdWidget, LookupSafeMixin
+from inspections.web.admin_widgets import LookupSafeForeignKeyRawIdWidget, LookupSafeMixin
 from pdus.models import Site
 from tests.factories import InspectionFactory, SourceDocumentFactory
 

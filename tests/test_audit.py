@@ -13,8 +13,8 @@ from django.core.management import call_command
 from django.forms import MultiWidget
 from django.utils import timezone
 
-from inspections.audit import who
 from inspections.models import Finding, Inspection, Theme, ThemeOverride
+from inspections.web.audit import who
 from pdus.models import Region
 from ratings.models import Rating, StandardRating
 from recommendations.models import Tracking

@@ -12,8 +12,8 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
-from inspections.exports import FORMULA_STARTS, neutralise
 from inspections.models import Finding
+from inspections.web.exports import FORMULA_STARTS, neutralise
 from pdus.models import Body
 from recommendations.models import Recommendation, Tracking
 

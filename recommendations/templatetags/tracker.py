@@ -4,8 +4,8 @@ the overview, and the signed-in user's role."""
 from django import template
 from django.utils import timezone
 
-from .. import rules
-from ..models import Recommendation
+from recommendations import rules
+from recommendations.models import Recommendation
 
 register = template.Library()
 

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
-from inspections.builder import BuildError, build
-from inspections.builder.fixtures import dumps
+from inspections.ingest.builder import BuildError, build
+from inspections.ingest.builder.fixtures import dumps
 
 FIXTURES_DIR = Path(__file__).resolve().parents[2] / "fixtures"
 

@@ -1,6 +1,6 @@
 """A step's form cannot be made to build thousands of rows by a forged row count."""
 
-from inspections.forms import ENTRY_ROWS_MAX, FindingFormSet
+from inspections.ingest.forms import ENTRY_ROWS_MAX, FindingFormSet
 from tests.factories import InspectionFactory
 
 

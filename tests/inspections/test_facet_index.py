@@ -7,9 +7,9 @@ tests are of its staying up to date, whatever makes the change.
 import pytest
 from django.db import connection, transaction
 
-from inspections import facet_index
+from inspections.explorer import facet_index
+from inspections.explorer.search import Filters, ParsedQuery, Search, parse_query
 from inspections.models import Finding, Inspection
-from inspections.search import Filters, ParsedQuery, Search, parse_query
 from pdus.models import Body
 
 

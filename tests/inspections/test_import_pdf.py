@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pypdf import PdfWriter
 
-from inspections.importer import UnreadableFile, report_text
+from inspections.ingest.importer import UnreadableFile, report_text
+from inspections.ingest.parsing.pdf import layout_to_paragraphs
+from inspections.ingest.parsing.pdu_report import parse_pdu_report
 from inspections.models import Finding, Inspection
-from inspections.parsing.pdf import layout_to_paragraphs
-from inspections.parsing.pdu_report import parse_pdu_report
 from tests.conftest import LAMBETH, LEWISHAM_AND_BROMLEY
 from tests.inspections.test_entry import admin  # noqa: F401 - a fixture
 

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import DatabaseError, connection
 from django.test.utils import CaptureQueriesContext
 
-from inspections import tagging
+from inspections.explorer import tagging
 from inspections.models import Finding, Inspection, ThemeTag, UntaggedRecord
 from recommendations.models import Recommendation
 from tests.inspections.test_entry import admin, draft, lambeth_text, new_report  # noqa: F401
@@ -140,7 +140,7 @@ def test_a_failure_to_tag_leaves_the_save_done_and_the_record_queued(
     finding = Finding.objects.filter(inspection__is_published=True).first()
     url = f"/admin/inspections/finding/{finding.pk}/change/"
     data = {**admin_form_data(admin_client, url), "text": HOUSING}
-    with caplog.at_level(logging.ERROR, logger="inspections.tagging"):
+    with caplog.at_level(logging.ERROR, logger="inspections.explorer.tagging"):
         response = admin_client.post(url, data)
     assert response.status_code == 302
     finding.refresh_from_db()

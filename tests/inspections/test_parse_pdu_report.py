@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from inspections.parsing.pdu_report import parse_pdu_report
-from inspections.parsing.types import IMPROVEMENT, OTHER, STRENGTH, ParseError
+from inspections.ingest.parsing.pdu_report import parse_pdu_report
+from inspections.ingest.parsing.types import IMPROVEMENT, OTHER, STRENGTH, ParseError
 
 REPORTS = Path(__file__).resolve().parents[3] / "shared" / "reports"
 LAMBETH = REPORTS / "000_dc3a9006563f0344.txt"

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from inspections.parsing.quality_impact import parse_quality_impact_report
-from inspections.parsing.types import IMPROVEMENT, OTHER, STRENGTH, ParseError
+from inspections.ingest.parsing.quality_impact import parse_quality_impact_report
+from inspections.ingest.parsing.types import IMPROVEMENT, OTHER, STRENGTH, ParseError
 
 REPORTS = Path(__file__).resolve().parents[3] / "shared" / "reports"
 LONDON_CRC = REPORTS / "003_3b30441cf8f80ea4.txt"

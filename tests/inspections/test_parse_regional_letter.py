@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from inspections.parsing.regional_letter import parse_regional_letter
-from inspections.parsing.types import IMPROVEMENT, OTHER, STRENGTH, ParseError, SourceRef
+from inspections.ingest.parsing.regional_letter import parse_regional_letter
+from inspections.ingest.parsing.types import IMPROVEMENT, OTHER, STRENGTH, ParseError, SourceRef
 
 REPORTS = Path(__file__).resolve().parents[3] / "shared" / "reports"
 LETTER = REPORTS / "001_7d8760d02cfc723b.txt"

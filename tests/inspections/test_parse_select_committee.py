@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from inspections.parsing.select_committee import parse_pdu_profile
-from inspections.parsing.types import ParseError, SourceRef
+from inspections.ingest.parsing.select_committee import parse_pdu_profile
+from inspections.ingest.parsing.types import ParseError, SourceRef
 
 REPORTS = Path(__file__).resolve().parents[3] / "shared" / "reports"
 PROFILE = REPORTS / "004_9c5eb2f13fcb4e8c.txt"

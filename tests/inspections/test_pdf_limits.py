@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from inspections.importer import report_text
+from inspections.ingest.importer import report_text
 from inspections.models import Finding, Inspection, SourceDocument
 from tests.inspections.test_entry import admin  # noqa: F401 - a fixture
 
@@ -278,7 +278,7 @@ def test_two_bombs_are_stopped_by_the_limits_as_deployed(admin):  # noqa: F811
 def test_a_reader_that_fails_unexpectedly_is_a_refusal_and_logged(db, tmp_path, caplog):
     """pypdf recurses into nested arrays until Python stops it: not a failure it names."""
     nested = pages_pdf(stream(b"[" * 100_000))
-    with caplog.at_level(logging.ERROR, logger="inspections.parsing.pdf"):
+    with caplog.at_level(logging.ERROR, logger="inspections.ingest.parsing.pdf"):
         refusal = refusal_by_command(tmp_path, nested)
     assert refusal.endswith("The PDF could not be read; upload the report's text instead.")
     assert "The PDF reader stopped with exit code 1" in caplog.text

@@ -13,9 +13,9 @@ import openpyxl
 import pytest
 from django.db import connection
 
-from inspections import search
+from inspections.explorer import search
+from inspections.explorer.search import Filters, ParsedQuery, Search, SearchError, Term, parse_query
 from inspections.models import ContextFigure, Finding, Inspection, ThemeTag
-from inspections.search import Filters, ParsedQuery, Search, SearchError, Term, parse_query
 from recommendations.models import Recommendation
 from tests.factories import InspectionFactory, SectionFactory
 

@@ -9,9 +9,9 @@ from collections import Counter
 
 import pytest
 
-from inspections import themes
+from inspections.explorer import themes
+from inspections.explorer.search import Filters, ParsedQuery, Search, parse_query
 from inspections.models import ContextFigure, Finding
-from inspections.search import Filters, ParsedQuery, Search, parse_query
 from recommendations.models import Recommendation
 from tests.factories import multiply_published_data
 

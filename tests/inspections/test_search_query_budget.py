@@ -11,7 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from inspections import themes
+from inspections.explorer import themes
 from tests.factories import multiply_published_data
 
 # URL: the most queries it may run.

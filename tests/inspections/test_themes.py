@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from inspections import themes
+from inspections.explorer import themes
 from inspections.models import Finding, Theme, ThemeOverride, ThemeTag, UntaggedRecord
 from recommendations.models import Recommendation
 from tests.factories import InspectionFactory, SectionFactory

@@ -119,7 +119,7 @@ FINDINGS_PER_INSPECTION = 70
 def populate(findings_wanted: int, seed: int = 20221001, out=sys.stdout) -> dict[str, int]:
     """Fill an empty, migrated database with the published data and generated inspections
     until it holds at least `findings_wanted` findings; the counts."""
-    from inspections import search, themes
+    from inspections.explorer import search, themes
     from inspections.models import ContextFigure, Finding, Inspection, SourceDocument
     from pdus.models import Body, Region
     from ratings.models import Programme
@@ -256,7 +256,7 @@ def optimise(conn) -> None:
 
 
 def SEARCHED_TABLES():  # noqa: N802 - a constant that needs the app loaded
-    from inspections.search import SEARCHED
+    from inspections.explorer.search import SEARCHED
 
     return SEARCHED
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from inspections.audit import AuditedCommand
+from inspections.web.audit import AuditedCommand
 from pdus.models import Region
 from recommendations.models import DirectorProfile
 from recommendations.roles import ADMINS, INSPECTORATE_STAFF, REGIONAL_DIRECTORS, ensure_roles

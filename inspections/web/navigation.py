@@ -41,7 +41,7 @@ ADMIN_NAVIGATION = [("Enter inspections", "inspections:manage", ("/manage/",))]
 
 def service_navigation(request):
     """Context processor: the header's sections, marking the one the page belongs to."""
-    from .rules import can_manage_inspections
+    from inspections.rules import can_manage_inspections
 
     path = request.path
     sections = SERVICE_NAVIGATION

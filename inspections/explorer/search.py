@@ -689,9 +689,8 @@ class Search:
 
     def hydrate(self, keys, *, highlight_matches: bool) -> list[Hit]:
         """The records behind `keys`, in order, with their themes and marked matches."""
+        from inspections.models import ContextFigure, Finding, ThemeTag
         from recommendations.models import Recommendation
-
-        from .models import ContextFigure, Finding, ThemeTag
 
         ids = defaultdict(list)
         for record_type, pk in keys:
@@ -1015,7 +1014,7 @@ def download(hits: list[Hit], file_format: str, absolute_url, *, query: dict, to
     """The results as a CSV, Excel or JSON download, a citation of its source in each row."""
     import pandas as pd
 
-    from .exports import dataframe_response
+    from inspections.web.exports import dataframe_response
 
     filename = "findings-explorer"
     if file_format == "json":

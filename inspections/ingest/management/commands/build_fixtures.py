@@ -10,7 +10,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.builder import BuildError, build
+from inspections.ingest.builder import BuildError, build
 
 
 class Command(BaseCommand):

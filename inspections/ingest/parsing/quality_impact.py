@@ -35,8 +35,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from inspections.parsing.dates import MONTH_YEAR, first_of_month
-from inspections.parsing.types import (
+from inspections.ingest.parsing.dates import MONTH_YEAR, first_of_month
+from inspections.ingest.parsing.types import (
     IMPROVEMENT,
     OTHER,
     STRENGTH,

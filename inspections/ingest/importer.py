@@ -17,17 +17,18 @@ from django.conf import settings
 from django.db import transaction
 from django.utils.text import slugify
 
-from inspections.parsing.pdf import Limits, PDFError, pdf_text
-from inspections.parsing.pdu_report import parse_pdu_report
-from inspections.parsing.types import ParsedPDUReport
+from inspections.explorer import themes
+from inspections.ingest.parsing.pdf import Limits, PDFError, pdf_text
+from inspections.ingest.parsing.pdu_report import parse_pdu_report
+from inspections.ingest.parsing.types import ParsedPDUReport
+from inspections.models import DataQualityNote, Finding, Inspection, Section, SourceDocument
 from pdus.models import Body, Region
 from pdus.names import BodyNames, normalise_name
 from ratings.models import KeyQuestion, KeyQuestionScore, Programme, Rating, StandardRating
 from recommendations.models import Recommendation
 
-from . import checks, themes
+from . import checks
 from .builder.build import SOURCES_FILE
-from .models import DataQualityNote, Finding, Inspection, Section, SourceDocument
 
 PROGRAMME = "pdu"
 # A report's text is a few hundred kilobytes; its PDF, with photographs, a few megabytes.

@@ -9,14 +9,14 @@ from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.text import slugify
 
+from inspections.models import ContextFigure, Finding, Inspection, Section, SourceDocument
+from inspections.web.govuk import GovukFormMixin
 from pdus.models import Body, Region
 from ratings import rules
 from ratings.models import KeyQuestionScore, Rating, StandardRating
 from recommendations.models import Recommendation
 
 from . import checks, importer
-from .govuk import GovukFormMixin
-from .models import ContextFigure, Finding, Inspection, Section, SourceDocument
 
 
 def unique_slug(title: str) -> str:

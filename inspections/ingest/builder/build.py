@@ -14,11 +14,11 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from inspections.parsing.pdu_report import parse_pdu_report
-from inspections.parsing.quality_impact import parse_quality_impact_report
-from inspections.parsing.regional_letter import parse_regional_letter
-from inspections.parsing.select_committee import parse_pdu_profile
-from inspections.parsing.types import (
+from inspections.ingest.parsing.pdu_report import parse_pdu_report
+from inspections.ingest.parsing.quality_impact import parse_quality_impact_report
+from inspections.ingest.parsing.regional_letter import parse_regional_letter
+from inspections.ingest.parsing.select_committee import parse_pdu_profile
+from inspections.ingest.parsing.types import (
     ParsedFinding,
     ParsedRating,
     ParsedRecommendation,

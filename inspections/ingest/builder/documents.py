@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from inspections.parsing.dates import start_of
-from inspections.parsing.types import OTHER, ParsedFinding, ParsedRecommendation, SourceRef
+from inspections.ingest.parsing.dates import start_of
+from inspections.ingest.parsing.types import OTHER, ParsedFinding, ParsedRecommendation, SourceRef
 
 from .build import RATING_VALUES, Builder, Document, date_spec, normalise_name
 from .errors import BuildError

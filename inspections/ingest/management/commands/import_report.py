@@ -8,9 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from inspections.audit import AuditedCommand
-from inspections.importer import ImportRefused, UnreadableFile, import_report, report_text
-from inspections.parsing.types import ParseError
+from inspections.ingest.importer import ImportRefused, UnreadableFile, import_report, report_text
+from inspections.ingest.parsing.types import ParseError
+from inspections.web.audit import AuditedCommand
 from pdus.models import Region
 
 

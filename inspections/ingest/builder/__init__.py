@@ -2,7 +2,7 @@
 
 `build(reports_dir)` parses every document listed in `sources.toml`, checks the
 documents against each other, and returns Django fixture records. The parsers
-in :mod:`inspections.parsing` do the reading; this package maps what they read
+in :mod:`inspections.ingest.parsing` do the reading; this package maps what they read
 onto the models and records where sources disagree.
 """
 

@@ -19,7 +19,7 @@ Nothing is guessed beyond the layout: the parser still reports what it cannot re
 
 An uploaded PDF may be hostile: a few hundred kilobytes can inflate to gigabytes, or keep
 pypdf busy for minutes. So `pdf_text()` reads it in a child process (`python -m
-inspections.parsing.pdf`, which imports pypdf but not Django) held to limits of computing
+inspections.ingest.parsing.pdf`, which imports pypdf but not Django) held to limits of computing
 time, memory and wall-clock time, and turns whatever stops the child into a refusal.
 """
 

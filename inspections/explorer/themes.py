@@ -1,6 +1,6 @@
 """Themes: the topics that run through the reports, and which records are on each.
 
-The rules are readable data in inspections/themes.toml (words and phrases, optional
+The rules are readable data in inspections/explorer/themes.toml (words and phrases, optional
 exclusions and report sections). A record's themes are the rules' verdict with the admins'
 overrides applied on top. Tags are stored (ThemeTag) so the explorer can count and filter
 them in SQL, and kept in step like the search index, by the database:
@@ -9,7 +9,7 @@ them in SQL, and kept in step like the search index, by the database:
   whatever wrote it: loaddata, bulk_create, the importer, the admin, raw SQL;
 - what writes tags the queued records when it finishes (`tag_pending`), so pages only
   read: every request that may write (POST, PUT, PATCH, DELETE: the admin, the entry
-  steps, an upload) after its view (inspections/tagging.py; one query when it wrote no
+  steps, an upload) after its view (inspections/explorer/tagging.py; one query when it wrote no
   record), the importer inside its transaction, `load_published_data`, `tag_themes` and
   migrate at their end. A write made elsewhere (a shell, raw SQL) stays queued until
   the next of these;
@@ -155,7 +155,7 @@ def sync_themes(rules=None, using="default") -> dict[str, int]:
     """
     from django.db import connections
 
-    from .models import Theme
+    from inspections.models import Theme
 
     if Theme._meta.db_table not in connections[using].introspection.table_names():
         return {"created": 0, "updated": 0}
@@ -187,9 +187,8 @@ def override_key(record_type: str, inspection_slug: str, text: str) -> tuple[str
 
 def _records(record_type: str, pks: Iterable[int] | None):
     """(pk, text, inspection slug, section name) of findings or recommendations."""
+    from inspections.models import Finding, Section
     from recommendations.models import Recommendation
-
-    from .models import Finding, Section
 
     if record_type == "finding":
         queryset = Finding.objects.all()
@@ -209,7 +208,7 @@ def _records(record_type: str, pks: Iterable[int] | None):
 
 def _retag(record_type: str, pks: Iterable[int] | None, rules=None) -> int:
     """Rewrite the tags of the given records (all when `pks` is None); the tag count."""
-    from .models import Theme, ThemeOverride, ThemeTag
+    from inspections.models import Theme, ThemeOverride, ThemeTag
 
     rules = load_rules() if rules is None else rules
     records = _records(record_type, pks)
@@ -256,7 +255,7 @@ def _retag(record_type: str, pks: Iterable[int] | None, rules=None) -> int:
 
 def tag_all(rules=None) -> dict[str, int]:
     """Sync the themes and rewrite every finding's and recommendation's tags; the counts."""
-    from .models import UntaggedRecord
+    from inspections.models import UntaggedRecord
 
     rules = load_rules() if rules is None else rules
     with transaction.atomic():
@@ -280,7 +279,7 @@ def tag_pending(using="default", *, check_tables=False) -> int:
     """
     from django.db import connections
 
-    from .models import UntaggedRecord
+    from inspections.models import UntaggedRecord
 
     if using != "default":
         return 0
@@ -308,9 +307,8 @@ def tag_pending(using="default", *, check_tables=False) -> int:
 
 def apply_override_change(override) -> None:
     """Retag the records an override names, after it was saved or deleted."""
+    from inspections.models import Finding
     from recommendations.models import Recommendation
-
-    from .models import Finding
 
     model = Finding if override.record_type == "finding" else Recommendation
     matching = model.objects.filter(inspection__slug=override.inspection_slug)
@@ -527,7 +525,7 @@ def themes_with_counts() -> list:
     Counted as all tags, in one pass, less those of unpublished inspections (drafts are
     few), so no tag is joined to its record: four queries whatever the size of the data.
     """
-    from .models import Inspection, Theme, ThemeTag
+    from inspections.models import Inspection, Theme, ThemeTag
 
     counted = Count("finding"), Count("recommendation")
     every = {
@@ -586,7 +584,7 @@ def theme_counts(theme) -> tuple[list[CountRow], list[CountRow]]:
     """
     from django.urls import reverse
 
-    from .models import Inspection, Section, ThemeTag
+    from inspections.models import Inspection, Section, ThemeTag
 
     tags = ThemeTag.objects.filter(theme=theme)
     findings = list(
@@ -886,7 +884,7 @@ def recurring_groups_for_page(queryset, shown: int = RECURRING_SHOWN) -> list[Re
     from django.db.models import F, Window
     from django.db.models.functions import RowNumber
 
-    from .models import ThemeTag
+    from inspections.models import ThemeTag
 
     names = body_names()
     counts = dict(queryset.values_list("text").annotate(n=Count("pk")).order_by())

@@ -13,9 +13,9 @@ from auditlog.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 
-from inspections import themes
-from inspections.audit import AuditedCommand
+from inspections.explorer import themes
 from inspections.models import Inspection
+from inspections.web.audit import AuditedCommand
 
 FIXTURES = ["pdus", "ratings", "inspections", "recommendations"]
 

@@ -1,4 +1,4 @@
-"""Tag every finding and recommendation with its themes, from inspections/themes.toml.
+"""Tag every finding and recommendation with its themes, from inspections/explorer/themes.toml.
 
 Records are tagged when they are written (database triggers queue them; see themes.py),
 so this is needed only after the rules file changes. Admins' overrides are applied on
@@ -8,9 +8,9 @@ top of the rules, so running it never undoes a correction.
 from django.core.management.base import CommandError
 from django.db import transaction
 
-from inspections import themes
-from inspections.audit import AuditedCommand
+from inspections.explorer import themes
 from inspections.models import Theme, ThemeOverride, ThemeTag
+from inspections.web.audit import AuditedCommand
 
 
 class Command(AuditedCommand):

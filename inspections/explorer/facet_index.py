@@ -191,10 +191,9 @@ class FacetIndex:
     # -- building --
 
     def _read(self, connection) -> None:
+        from inspections.models import Finding, Inspection, Section, Theme
         from pdus.models import Body, Region
         from ratings.models import Programme, Standard
-
-        from .models import Finding, Inspection, Section, Theme
 
         using = connection.alias
         bodies = list(

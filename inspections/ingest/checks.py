@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 
+from inspections.models import Inspection
 from ratings import rules
 from ratings.models import Rating
-
-from .models import Inspection
 
 
 def set_score(inspection: Inspection) -> None:

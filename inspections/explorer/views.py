@@ -1,0 +1,262 @@
+"""The findings explorer's pages: search with facets, themes, recurring recommendations."""
+
+from collections import defaultdict
+
+import pandas as pd
+from django.http import Http404, HttpResponseBadRequest
+from django.urls import reverse
+from django.views.generic import (
+    DetailView,
+    ListView,
+    TemplateView,
+)
+
+from inspections.models import Theme, ThemeTag
+from inspections.web.exports import FORMATS, dataframe_response
+from inspections.web.navigation import BreadcrumbsMixin
+from recommendations.models import Recommendation
+
+from . import search, themes
+from .search import citation, json_download, record_url
+
+
+def explorer_crumbs() -> list[tuple[str, str]]:
+    return [
+        ("Overview", reverse("pdus:overview")),
+        ("Explore findings", reverse("inspections:explore")),
+    ]
+
+
+class ExploreView(BreadcrumbsMixin, TemplateView):
+    """Search findings, recommendations and context figures; narrow by facets; download.
+
+    The whole state is in the query string (search.ExploreForm). A search that cannot be
+    run gets the reason in an error summary and a 400, never an error page. The queries
+    do not grow with the data: one for the facet index's token, one for the matches and
+    one to mark them (with words), one per type of record and one for their themes; the
+    facets are counted in memory (facet_index). It only reads: records are tagged with
+    their themes when written (themes.py).
+    """
+
+    template_name = "inspections/explorer/explore.html"
+
+    def get_breadcrumbs(self):
+        return [("Overview", reverse("pdus:overview")), ("Explore findings", None)]
+
+    def get(self, request, *args, **kwargs):
+
+        form = search.ExploreForm(request.GET)
+        if not form.is_valid():
+            context = self.get_context_data(form=form, chosen_params=[])
+            return self.render_to_response(context, status=400)
+        data = form.cleaned_data
+        filters = form.filters()
+        finder = search.Search(form.parsed, filters)
+        if data["format"]:
+            counts, keys = finder.results(search.EXPORT_LIMIT)
+            hits = finder.hydrate(keys, highlight_matches=False)
+            total = sum(count for _, _, count in counts["type"])
+            query = {"q": data["q"], **dict(filters.chosen())}
+            return search.download(
+                hits, data["format"], request.build_absolute_uri, query=query, total=total
+            )
+        number = data["page"] or 1
+        counts, keys = finder.results(
+            search.PAGE_SIZE, (number - 1) * search.PAGE_SIZE, more=data["more"]
+        )
+        by_type = {value: count for value, _, count in counts["type"]}
+        total = sum(by_type.values())
+        if number > 1 and not keys:
+            raise Http404(f"There is no page {number} of these results.")
+        page = search.SearchPage(finder.hydrate(keys, highlight_matches=True), number, total)
+        facets = search.build_facets(counts, filters, request.GET, data["more"])
+        chosen = [
+            (facet.label, value.label, value.url)
+            for facet in facets
+            for value in facet.values
+            if value.selected
+        ]
+        context = self.get_context_data(
+            form=form,
+            q=data["q"],
+            total=total,
+            by_type=[
+                (search.TYPE_LABELS[name], by_type[name])
+                for name in search.TYPE_LABELS
+                if by_type.get(name)
+            ],
+            page=page,
+            page_range=page_numbers(page.number, page.num_pages),
+            facets=facets,
+            chosen=chosen,
+            chosen_params=[(name, value) for name, value in filters.chosen()],
+            clear_url=search.query_string(
+                request.GET, **dict.fromkeys(search.FACET_NAMES), more=None
+            ),
+            export_limit=search.EXPORT_LIMIT,
+        )
+        return self.render_to_response(context)
+
+
+def page_numbers(current: int, last: int) -> list[int | None]:
+    """Page links to show: first, last and one either side of the current; None for a gap."""
+    shown = sorted({1, last, current - 1, current, current + 1} & set(range(1, last + 1)))
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - numbers[-1] > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+class ThemeListView(BreadcrumbsMixin, ListView):
+    """Every theme with how many published findings, recommendations and bodies it has."""
+
+    template_name = "inspections/explorer/theme_list.html"
+    context_object_name = "themes"
+
+    def get_breadcrumbs(self):
+        return [*explorer_crumbs(), ("Themes", None)]
+
+    def get_queryset(self):
+
+        return themes.themes_with_counts()
+
+
+class ThemeDetailView(BreadcrumbsMixin, DetailView):
+    """One theme across the inspected bodies: counts by body and standard, a chart with a
+    table of the same figures, and the findings, a page at a time."""
+
+    template_name = "inspections/explorer/theme_detail.html"
+    context_object_name = "theme"
+
+    def get_queryset(self):
+
+        return Theme.objects.all()
+
+    def get_breadcrumbs(self):
+        return [
+            *explorer_crumbs(),
+            ("Themes", reverse("inspections:theme_list")),
+            (self.object.name, None),
+        ]
+
+    def get_context_data(self, **kwargs):
+
+        theme = self.object
+        by_body, by_standard = themes.theme_counts(theme)
+        findings = sum(row.findings for row in by_body)
+        recommendations = sum(row.recommendations for row in by_body)
+        page_number = self.request.GET.get("page", "1")
+        if not page_number.isdigit() or int(page_number) < 1:
+            raise Http404("Page numbers are whole numbers from 1.")
+        number = int(page_number)
+        if number > 1 and (number - 1) * search.PAGE_SIZE >= findings:
+            raise Http404(f"There is no page {number} of this theme's findings.")
+        finder = search.Search(filters=search.Filters(theme=theme.slug, type="finding"))
+        page = finder.page(number, findings)
+        rules = next((r for r in themes.load_rules() if r.slug == theme.slug), None)
+        return super().get_context_data(
+            by_body=by_body,
+            by_standard=by_standard,
+            counts={
+                "findings": findings,
+                "recommendations": recommendations,
+                "bodies": len(by_body),
+                "strengths": sum(row.strengths for row in by_body),
+                "improvements": sum(row.improvements for row in by_body),
+            },
+            chart=themes.theme_chart(
+                by_body, "chart-theme-bodies", title=f"{theme.name}: records by inspected body"
+            ),
+            chart_rows=themes.CHART_ROWS,
+            rules=rules,
+            page=page,
+            page_range=page_numbers(page.number, page.num_pages),
+            **kwargs,
+        )
+
+
+class RecurringRecommendationsView(BreadcrumbsMixin, TemplateView):
+    """Recommendations made in more than one inspection in (nearly) the same words, grouped,
+    with the inspections that made them; ?format=csv, xlsx or json downloads every one."""
+
+    template_name = "inspections/explorer/recurring.html"
+
+    def get_breadcrumbs(self):
+        return [*explorer_crumbs(), ("Recurring recommendations", None)]
+
+    def get(self, request, *args, **kwargs):
+
+        file_format = request.GET.get("format", "")
+        if file_format not in ("", "json", *FORMATS):
+            return HttpResponseBadRequest("format must be csv, xlsx or json.")
+        published = Recommendation.objects.published()
+        if not file_format:
+            groups = themes.recurring_groups_for_page(published)
+            return self.render_to_response(self.get_context_data(groups=groups))
+        # A download has every recommendation of every group, each with its themes.
+        recommendations = list(
+            published.select_related("inspection__body__region", "addressee", "source_document")
+        )
+        by_pk = {theme.pk: theme for theme in Theme.objects.all()}
+        tags = defaultdict(list)
+        for recommendation_id, theme_id in ThemeTag.objects.filter(
+            recommendation__isnull=False
+        ).values_list("recommendation_id", "theme_id"):
+            tags[recommendation_id].append(by_pk[theme_id])
+        for recommendation in recommendations:
+            recommendation.explorer_themes = tags[recommendation.pk]
+        groups = themes.recurring_groups(recommendations, names=themes.body_names())
+        return recurring_download(groups, file_format, request.build_absolute_uri)
+
+
+def recurring_download(groups, file_format: str, absolute_url):
+    """One row per recommendation, numbered by its group, with the citation of its source."""
+
+    rows = []
+    for number, group in enumerate(groups, start=1):
+        for recommendation in group.recommendations:
+            inspection = recommendation.inspection
+            rows.append(
+                {
+                    "Group": number,
+                    "Recommendation (commonest wording)": group.text,
+                    "Inspections in group": group.inspection_count,
+                    "Inspection": inspection.title,
+                    "Inspected body": inspection.body.name,
+                    "Year": inspection.fieldwork_start.year if inspection.fieldwork_start else "",
+                    "Number": recommendation.number,
+                    "Addressee": recommendation.addressee.name,
+                    "Text as published": recommendation.text,
+                    "Themes": "; ".join(t.name for t in recommendation.explorer_themes),
+                    "Source document": recommendation.source_document.title,
+                    "Source file": recommendation.source_document.filename,
+                    "Source section": recommendation.source_section,
+                    "Source line": recommendation.source_line or "",
+                    "Citation": citation(recommendation),
+                    "URL": absolute_url(record_url("recommendation", recommendation)),
+                }
+            )
+    if file_format == "json":
+        return json_download(
+            {
+                "count": len(groups),
+                "groups": [
+                    {
+                        "group": number,
+                        "text": group.text,
+                        "inspections": group.inspection_count,
+                        "addressees": group.addressees,
+                        "recommendations": [
+                            {key: row[key] for key in row if key not in ("Group",)}
+                            for row in rows
+                            if row["Group"] == number
+                        ],
+                    }
+                    for number, group in enumerate(groups, start=1)
+                ],
+            },
+            "recurring-recommendations",
+        )
+    return dataframe_response(pd.DataFrame(rows), "recurring-recommendations", file_format)

@@ -1,0 +1,282 @@
+"""Entering and importing inspections (admins only): the steps of a draft, import, review
+and publish, unpublish."""
+
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.views.generic import (
+    CreateView,
+    FormView,
+    TemplateView,
+    UpdateView,
+)
+
+from inspections.ingest.checks import publication_problems
+from inspections.ingest.forms import (
+    ContextFigureFormSet,
+    FindingFormSet,
+    ImportForm,
+    InspectionDetailsForm,
+    RatingsForm,
+    RecommendationFormSet,
+    UnpublishForm,
+)
+from inspections.ingest.importer import ImportRefused, import_report
+from inspections.ingest.parsing.types import ParseError
+from inspections.models import Inspection
+from inspections.rules import can_manage_inspections
+from inspections.web.navigation import BreadcrumbsMixin
+
+
+class AdminOnlyMixin(LoginRequiredMixin, UserPassesTestMixin):
+    """Signed-out users are sent to sign in; signed-in users who are not admins get 403."""
+
+    raise_exception = False
+
+    def test_func(self):
+        return can_manage_inspections(self.request.user)
+
+    def handle_no_permission(self):
+        if self.request.user.is_authenticated:
+            raise PermissionDenied("Only admins enter and publish inspection data.")
+        return super().handle_no_permission()
+
+
+STEPS = [
+    ("details", "Details"),
+    ("ratings", "Ratings and key questions"),
+    ("findings", "Findings"),
+    ("recommendations", "Recommendations"),
+    ("figures", "Context figures"),
+    ("review", "Review and publish"),
+]
+
+
+class ManagedInspectionMixin(AdminOnlyMixin, BreadcrumbsMixin):
+    """A page about one inspection for admins: a draft, or (`published`) a published one."""
+
+    published = False
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated or not can_manage_inspections(request.user):
+            return super().dispatch(request, *args, **kwargs)
+        self.inspection = get_object_or_404(
+            Inspection.objects.select_related("body", "programme", "source_document"),
+            slug=kwargs["slug"],
+            is_published=self.published,
+        )
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_breadcrumbs(self):
+        return [
+            ("Enter inspections", reverse("inspections:manage")),
+            (self.inspection.title, None),
+        ]
+
+
+class DraftMixin(ManagedInspectionMixin):
+    """A step of entering one draft inspection."""
+
+    step = ""
+
+    def get_context_data(self, **kwargs):
+        steps = [
+            (name, label, reverse(f"inspections:manage_{name}", args=[self.inspection.slug]))
+            for name, label in STEPS
+        ]
+        return super().get_context_data(
+            inspection=self.inspection, steps=steps, step=self.step, **kwargs
+        )
+
+    def next_step_url(self):
+        names = [name for name, _ in STEPS]
+        following = names[min(names.index(self.step) + 1, len(names) - 1)]
+        return reverse(f"inspections:manage_{following}", args=[self.inspection.slug])
+
+
+class ManageView(AdminOnlyMixin, BreadcrumbsMixin, TemplateView):
+    """Drafts to resume, and the two ways to start one: forms or a report's text."""
+
+    template_name = "inspections/manage/manage.html"
+
+    def get_breadcrumbs(self):
+        return [("Enter inspections", None)]
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            drafts=Inspection.objects.filter(is_published=False).select_related("body"),
+            **kwargs,
+        )
+
+
+class InspectionCreateView(AdminOnlyMixin, BreadcrumbsMixin, CreateView):
+    model = Inspection
+    form_class = InspectionDetailsForm
+    template_name = "inspections/manage/details.html"
+
+    def get_breadcrumbs(self):
+        return [("Enter inspections", reverse("inspections:manage")), ("New inspection", None)]
+
+    def form_valid(self, form):
+        form.instance.is_published = False
+        with transaction.atomic():
+            self.object = form.save()
+        messages.success(self.request, "Draft saved. Next, the ratings and key questions.")
+        return redirect("inspections:manage_ratings", self.object.slug)
+
+
+class DetailsStepView(DraftMixin, UpdateView):
+    step = "details"
+    form_class = InspectionDetailsForm
+    template_name = "inspections/manage/details.html"
+
+    def get_object(self, queryset=None):
+        return self.inspection
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            form.save()
+        messages.success(self.request, "Details saved.")
+        return redirect(self.next_step_url())
+
+
+class RatingsStepView(DraftMixin, FormView):
+    step = "ratings"
+    form_class = RatingsForm
+    template_name = "inspections/manage/ratings.html"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "inspection": self.inspection}
+
+    def form_valid(self, form):
+        form.save()
+        messages.success(self.request, "Ratings saved; the score and overall rating are updated.")
+        return redirect(self.next_step_url())
+
+
+class RecordsStepView(DraftMixin, TemplateView):
+    """A step that edits one kind of the draft's records as a formset."""
+
+    formset_class = None
+    template_name = "inspections/manage/records.html"
+    title = ""
+
+    def get_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return self.formset_class(data, inspection=self.inspection, prefix=self.step)
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        return super().get_context_data(title=self.title, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        formset = self.get_formset()
+        if not formset.is_valid():
+            return self.render_to_response(self.get_context_data(formset=formset), status=400)
+        formset.save()
+        messages.success(request, f"{self.title} saved.")
+        return redirect(self.next_step_url())
+
+
+class FindingsStepView(RecordsStepView):
+    step, formset_class, title = "findings", FindingFormSet, "Findings"
+
+
+class RecommendationsStepView(RecordsStepView):
+    step, formset_class, title = "recommendations", RecommendationFormSet, "Recommendations"
+
+
+class FiguresStepView(RecordsStepView):
+    step, formset_class, title = "figures", ContextFigureFormSet, "Context figures"
+
+
+class ReviewStepView(DraftMixin, TemplateView):
+    """Everything the draft holds and every check; publishing runs the checks again."""
+
+    step = "review"
+    template_name = "inspections/manage/review.html"
+
+    def get_context_data(self, **kwargs):
+        inspection = self.inspection
+        return super().get_context_data(
+            problems=publication_problems(inspection),
+            ratings=inspection.ratings.select_related("standard"),
+            key_question_scores=inspection.key_question_scores.select_related(
+                "key_question__standard"
+            ),
+            finding_count=inspection.findings.count(),
+            recommendations=inspection.recommendations.select_related("addressee"),
+            notes=inspection.data_quality_notes.all(),
+            **kwargs,
+        )
+
+    def post(self, request, *args, **kwargs):
+        with transaction.atomic():
+            inspection = Inspection.objects.select_for_update().get(pk=self.inspection.pk)
+            problems = publication_problems(inspection)
+            if not problems:
+                inspection.set_published(True, request.user, "Published.")
+        if problems:
+            context = self.get_context_data(publish_refused=True)
+            return self.render_to_response(context, status=400)
+        messages.success(request, f"{inspection.title} is published.")
+        return redirect(inspection.get_absolute_url())
+
+
+class UnpublishView(ManagedInspectionMixin, FormView):
+    """Take a published inspection back to a draft, to correct or re-import it."""
+
+    published = True
+    form_class = UnpublishForm
+    template_name = "inspections/manage/unpublish.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(inspection=self.inspection, **kwargs)
+
+    def form_valid(self, form):
+        with transaction.atomic():
+            inspection = Inspection.objects.select_for_update().get(pk=self.inspection.pk)
+            if inspection.is_published:  # not already unpublished by someone else
+                reason = form.cleaned_data["reason"]
+                inspection.set_published(False, self.request.user, f"Unpublished: {reason}")
+        messages.success(
+            self.request,
+            f"{inspection.title} is unpublished: it is a draft again, seen only by admins.",
+        )
+        return redirect("inspections:manage_review", inspection.slug)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
+
+
+class ImportView(AdminOnlyMixin, BreadcrumbsMixin, FormView):
+    form_class = ImportForm
+    template_name = "inspections/manage/import.html"
+
+    def get_breadcrumbs(self):
+        return [("Enter inspections", reverse("inspections:manage")), ("Import a report", None)]
+
+    def form_valid(self, form):
+        upload = form.cleaned_data["report"]
+        try:
+            result = import_report(
+                form.cleaned_data["text"], upload.name, region=form.cleaned_data["region"]
+            )
+        except ParseError as error:
+            form.add_error("report", f"This does not read as a PDU inspection report: {error}")
+            return self.form_invalid(form)
+        except ImportRefused as error:
+            form.add_error("report", str(error))
+            return self.form_invalid(form)
+        verb = "Imported" if result.created else "Re-imported; the earlier draft was replaced"
+        messages.success(
+            self.request,
+            f"{verb}. Check the {len(result.problems)} note(s) the import left below.",
+        )
+        return redirect("inspections:manage_review", result.inspection.slug)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(form=form), status=400)
