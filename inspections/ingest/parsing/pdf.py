@@ -42,7 +42,7 @@ logger = logging.getLogger(__name__)
 
 MAX_PAGES = 400
 # The child runs this module by name, so it must start where `inspections` can be imported.
-_PROJECT_ROOT = Path(__file__).resolve().parents[2]
+_PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # Wrapped lines reach to within a long word of the right-hand edge; shorter lines end
 # their paragraph. In characters of pypdf's layout grid.
 RAGGED_EDGE = 16
