@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.test import override_settings
 
 from tests.report_pdf import print_to_pdf
@@ -66,30 +67,95 @@ def _fast_password_hashing():
         yield
 
 
+# --- The published data: loaded once, each test's changes rolled back -----------------------
+#
+# Loading the fixtures takes about a second, and some 600 tests read them. So the tests
+# that ask for `published_data` run together, after the tests that want an empty
+# database and before the transactional ones (the browser's live server flushes the
+# database): the first of them loads the data in a transaction of its own, each test
+# runs in a savepoint inside it (pytest-django's `db`), and the transaction is rolled
+# back before the first transactional test.
+
+
+def _is_transactional(item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & {"transactional_db", "live_server", "django_db_reset_sequences"}) or any(
+        marker.kwargs.get("transaction") for marker in item.iter_markers("django_db")
+    )
+
+
+def _reads_published_data(item) -> bool:
+    return "published_data" in getattr(item, "fixturenames", ()) and not _is_transactional(item)
+
+
+def pytest_collection_modifyitems(items):
+    def group(item):
+        if _is_transactional(item):
+            return 2
+        return 1 if _reads_published_data(item) else 0
+
+    # sorted() is stable: within a group, tests keep their order.
+    items[:] = sorted(items, key=group)
+
+
+class PublishedDatabase:
+    """The published data, loaded in a transaction that stays open while the tests that
+    read it run, each in a savepoint of its own, and is rolled back after them."""
+
+    def __init__(self, django_db_blocker):
+        self.blocker = django_db_blocker
+        self.atomic = None
+
+    def open(self):
+        if self.atomic is not None:
+            return
+        with self.blocker.unblock():
+            self.atomic = transaction.atomic()
+            self.atomic.__enter__()
+            call_command("load_published_data", verbosity=0)
+
+    def close(self):
+        if self.atomic is None:
+            return
+        with self.blocker.unblock():
+            transaction.set_rollback(True)
+            self.atomic.__exit__(None, None, None)
+        self.atomic = None
+
+
+_published_database: PublishedDatabase | None = None
+_test_being_set_up = None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    # Before any of the test's fixtures, so the data's transaction is outside the test's.
+    global _test_being_set_up
+    _test_being_set_up = item
+    if _published_database is None:
+        return
+    if _reads_published_data(item):
+        _published_database.open()
+    else:
+        _published_database.close()
+
+
+@pytest.fixture(scope="session")
+def _published_database_fixture(django_db_setup, django_db_blocker):
+    # Set up (once) after the test database exists and before any function-scoped fixture
+    # of the first test that asks for the data.
+    global _published_database
+    _published_database = PublishedDatabase(django_db_blocker)
+    if _reads_published_data(_test_being_set_up):
+        _published_database.open()
+    yield _published_database
+    _published_database.close()
+
+
 @pytest.fixture
-def published_data(db):
-    """The committed fixtures, loaded as `make run` loads them into a new database."""
-    call_command("load_published_data", verbosity=0)
-
-
-@pytest.fixture(scope="session", autouse=True)
-def _end_stray_connections(django_db_setup, django_db_blocker):
-    """End connections other threads left open, so PostgreSQL can drop the test database.
-
-    A request thread of the browser tests' live server can outlive its test with an
-    idle connection; without this the run ends with a teardown warning and a stale
-    test database.
-    """
-    yield
-    with django_db_blocker.unblock():
-        from django.db import connection
-
-        # No test database when no test asked for one (e.g. only the server tests ran).
-        if connection.vendor == "postgresql" and connection.settings_dict["NAME"].startswith(
-            "test_"
-        ):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                )
+def published_data(_published_database_fixture, db):
+    """The committed fixtures, loaded as `make run` loads them into a new database; what
+    the test changes is rolled back after it."""
+    if _published_database_fixture.atomic is None:
+        # A transactional test (the live server's): loaded for it, flushed after it.
+        call_command("load_published_data", verbosity=0)
