@@ -64,9 +64,6 @@ class BodyQuerySet(models.QuerySet):
     def pdus(self):
         return self.filter(kind=Body.Kind.PDU)
 
-    def in_region(self, region):
-        return self.filter(region=region)
-
 
 class Body(models.Model):
     """An organisation that is inspected or to which recommendations are addressed.

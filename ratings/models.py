@@ -86,11 +86,6 @@ class KeyQuestion(models.Model):
         return self.text
 
 
-class StandardRatingQuerySet(models.QuerySet):
-    def for_display(self):
-        return self.select_related("standard", "inspection").order_by("standard__position")
-
-
 class StandardRating(models.Model):
     """What an inspection gave a standard: a rating, or a judgement in prose.
 
@@ -111,8 +106,6 @@ class StandardRating(models.Model):
     )
     source_section = models.CharField(max_length=200)
     source_line = models.PositiveIntegerField(null=True, blank=True)
-
-    objects = StandardRatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["inspection", "standard__position"]
