@@ -89,6 +89,11 @@ def _reads_published_data(item) -> bool:
 
 
 def pytest_collection_modifyitems(items):
+    # `-m "not browser"` is the quick loop: everything but Chromium.
+    for item in items:
+        if "browser" in item.path.relative_to(Path(__file__).parent).parts[:1]:
+            item.add_marker(pytest.mark.browser)
+
     def group(item):
         if _is_transactional(item):
             return 2
