@@ -62,10 +62,6 @@ class PDUResult:
         return self.inspection.score / self.inspection.max_score if self.inspection.max_score else 0
 
 
-def rated_programme() -> Programme:
-    return Programme.objects.get(slug=RATED_PROGRAMME)
-
-
 def rated_standards(programme: Programme) -> list[Standard]:
     """The programme's standards with their key questions, in order (two queries)."""
     return list(programme.standards.prefetch_related("key_questions").order_by("position"))

@@ -104,14 +104,6 @@ def install_triggers(connection, tables=None) -> None:
                     cursor.execute(statement)
 
 
-def uninstall_triggers(connection) -> None:
-    triggers.drop(
-        connection,
-        ((table, _trigger_names(connection, table)) for table, _ in WATCHED),
-        function="inspections_facets_changed",
-    )
-
-
 def ensure_triggers(connection) -> list[str]:
     """Put back missing triggers (SQLite drops a table's triggers when a migration remakes
     it); the tables they were missing on. Nothing before the state table exists."""

@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 
 from pdus import dashboard
+from ratings.models import Programme
 
 
 def page(client, url, status=200):
@@ -251,7 +252,7 @@ def test_finding_of_a_draft_is_404(client, published_data):
 
 
 def test_region_averages_leave_out_the_pdu_itself(published_data):
-    programme = dashboard.rated_programme()
+    programme = Programme.objects.get(slug=dashboard.RATED_PROGRAMME)
     standards = dashboard.rated_standards(programme)
     results = dashboard.latest_results(dashboard.rated_inspections(), standards)
     averages = dashboard.region_averages(results)
