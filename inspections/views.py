@@ -8,6 +8,7 @@ from inspections.web.navigation import BreadcrumbsMixin, region_crumbs
 from ratings.models import KeyQuestionScore, StandardRating
 from recommendations.models import Recommendation
 
+from . import serializers
 from .models import ContextFigure, DataQualityNote, Finding, Inspection
 from .rules import can_manage_inspections
 
@@ -70,6 +71,9 @@ class FindingDetailView(BreadcrumbsMixin, DetailView):
         "section__standard__programme",
         "source_document",
     )
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(citation=serializers.citation(self.object), **kwargs)
 
     def get_breadcrumbs(self):
         finding = self.object

@@ -39,6 +39,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from inspections import serializers
+from inspections.models import ContextFigure
+
 from . import facet_index
 from .facet_index import TYPE_CODES
 
@@ -579,18 +582,6 @@ def record_url(record_type: str, record) -> str:
     return reverse("inspections:inspection_list")
 
 
-def citation(record) -> str:
-    """A citation of the record's source: author (date). Title, "section", line n."""
-    document = record.source_document
-    date = f" ({document.published_display})" if document.published_display else ""
-    line = f", line {record.source_line}" if record.source_line else ""
-    licence = f" {document.licence}." if document.licence else ""
-    return (
-        f"{document.author}{date}. {document.title}, “{record.source_section}”{line} "
-        f"of {document.filename}.{licence}"
-    )
-
-
 @dataclass
 class SearchPage:
     hits: list[Hit]
@@ -915,87 +906,97 @@ def build_facets(counts, filters: Filters, params, more: str = "") -> list[Facet
 
 # --- Downloads -------------------------------------------------------------------------
 
-
-def export_row(hit: Hit, absolute_url) -> dict:
-    """A record as a flat row for CSV and Excel, with the citation of its source."""
-    record, inspection = hit.record, hit.record.inspection
-    body = hit.body
-    standard = ""
-    if hit.type == "finding" and record.section.standard is not None:
-        standard = str(record.section.standard)
-    return {
-        "Type": {"finding": "Finding", "recommendation": "Recommendation"}.get(
-            hit.type, "Context figure"
-        ),
-        "Kind": record.get_kind_display() if hit.type == "finding" else "",
-        "Text": hit.text,
-        "Value": record.value_display if hit.type == "figure" else "",
-        "Inspected body": body.name,
-        "Region": body.region.name if body.region else "",
-        "Inspection": inspection.title if inspection else "",
-        "Programme": inspection.programme.name if inspection else "",
-        "Year": hit.year or "",
-        "Standard": standard,
-        "Section": record.section.name if hit.type == "finding" else "",
-        "Addressee": record.addressee.name if hit.type == "recommendation" else "",
-        "Recommendation number": record.number if hit.type == "recommendation" else "",
-        "Themes": "; ".join(theme.name for theme in hit.themes),
-        "Source document": record.source_document.title,
-        "Source file": record.source_document.filename,
-        "Source section": record.source_section,
-        "Source line": record.source_line or "",
-        "Citation": citation(record),
-        "URL": absolute_url(hit.url),
-    }
+# Each type of record's fields, as the JSON API gives them.
+RECORD_FIELDS = {
+    "finding": serializers.finding,
+    "recommendation": serializers.recommendation,
+    "figure": serializers.context_figure,
+}
+RECORD_NAMES = {
+    "finding": "Finding",
+    "recommendation": "Recommendation",
+    "figure": "Context figure",
+}
 
 
 def export_json(hit: Hit, absolute_url) -> dict:
-    """A record for the JSON download: the API's field names, with `source` and a citation."""
-    record, inspection = hit.record, hit.record.inspection
-    body = hit.body
-    data = {
-        "type": hit.type,
-        "id": record.pk,
-        "text": hit.text,
-        "body": {"name": body.name, "slug": body.slug, "kind": body.kind},
-        "region": body.region.name if body.region else None,
-        "inspection": (
-            {
-                "slug": inspection.slug,
-                "title": inspection.title,
-                "programme": inspection.programme.name,
-                "year": hit.year,
-                "url": absolute_url(inspection.get_absolute_url()),
-            }
-            if inspection
-            else None
-        ),
-        "themes": [theme.slug for theme in hit.themes],
-        "source": {
-            "document": record.source_document.filename,
-            "title": record.source_document.title,
-            "section": record.source_section,
-            "line": record.source_line,
-            "citation": citation(record),
-        },
-        "url": absolute_url(hit.url),
-    }
-    if hit.type == "finding":
-        standard = record.section.standard
-        data |= {
-            "kind": record.kind,
-            "section": record.section.name,
-            "standard": standard.code or standard.name if standard else None,
+    """A record as the API gives it (its fields and `source`, with a citation), and where it
+    sits among the results: its type, id, text, body, inspection, themes and page."""
+    inspection = hit.inspection
+    return (
+        {"type": hit.type, "id": hit.record.pk, "text": hit.text}
+        | RECORD_FIELDS[hit.type](hit.record)
+        | {
+            # Every result gives its body as an object, whatever its type: for a figure, the
+            # figure's own body, which the API (within an inspection) gives by name.
+            "body": serializers.body(hit.body),
+            # Which inspection, with its page; the API gives the rest of it.
+            "inspection": (
+                {
+                    "slug": inspection.slug,
+                    "title": inspection.title,
+                    "programme": inspection.programme.name,
+                    "year": hit.year,
+                    "url": absolute_url(inspection.get_absolute_url()),
+                }
+                if inspection
+                else None
+            ),
+            "themes": [theme.slug for theme in hit.themes],
+            "theme_names": [theme.name for theme in hit.themes],
+            "url": absolute_url(hit.url),
         }
-    elif hit.type == "recommendation":
-        data |= {"number": record.number, "addressee": record.addressee.name}
-    else:
-        data |= {
-            "value": float(record.value) if record.value is not None else None,
-            "value_as_published": record.value_text,
-            "unit": record.unit,
-        }
-    return data
+    )
+
+
+# The CSV and Excel columns: each heading and where its value is in export_json()'s result.
+EXPORT_FIELDS = {
+    "Type": ("type",),
+    "Kind": ("kind",),
+    "Text": ("text",),
+    "Value": ("value_as_published",),
+    "Unit": ("unit",),
+    "Inspected body": ("body", "name"),
+    "Region": ("body", "region"),
+    "Inspection": ("inspection", "title"),
+    "Programme": ("inspection", "programme"),
+    "Year": ("inspection", "year"),
+    "Standard": ("standard",),
+    "Section": ("section",),
+    "Addressee": ("addressee",),
+    "Recommendation number": ("number",),
+    "Themes": ("theme_names",),
+    "Source document": ("source", "title"),
+    "Source file": ("source", "document"),
+    "Source section": ("source", "section"),
+    "Source line": ("source", "line"),
+    "Citation": ("source", "citation"),
+    "URL": ("url",),
+}
+EXPORT_COLUMNS = list(EXPORT_FIELDS)
+# Codes that a spreadsheet shows by their labels.
+EXPORT_LABELS = {
+    "Type": RECORD_NAMES,
+    "Kind": KIND_LABELS,
+    "Unit": dict(ContextFigure.Unit.choices),
+}
+
+
+def export_row(result: dict, columns=EXPORT_COLUMNS) -> dict:
+    """export_json()'s `result` as a flat row of `columns`: labels for codes, lists joined,
+    and blanks where the JSON has null or the record has no such field."""
+    row = {}
+    for heading in columns:
+        value = result
+        for key in EXPORT_FIELDS[heading]:
+            value = value.get(key) if value else None
+        if isinstance(value, list):
+            value = "; ".join(value)
+        value = EXPORT_LABELS.get(heading, {}).get(value, value)
+        # Blank rather than None, so that a column of whole numbers with gaps is not written
+        # as decimals.
+        row[heading] = "" if value is None else value
+    return row
 
 
 def json_download(data, filename: str):
@@ -1017,6 +1018,7 @@ def download(hits: list[Hit], file_format: str, absolute_url, *, query: dict, to
     from inspections.web.exports import dataframe_response
 
     filename = "findings-explorer"
+    results = [export_json(hit, absolute_url) for hit in hits]
     if file_format == "json":
         return json_download(
             {
@@ -1025,33 +1027,9 @@ def download(hits: list[Hit], file_format: str, absolute_url, *, query: dict, to
                 "truncated": total > len(hits),
                 "licence": "Contains public sector information licensed under the Open "
                 "Government Licence v3.0.",
-                "results": [export_json(hit, absolute_url) for hit in hits],
+                "results": results,
             },
             filename,
         )
-    frame = pd.DataFrame([export_row(hit, absolute_url) for hit in hits], columns=EXPORT_COLUMNS)
+    frame = pd.DataFrame([export_row(result) for result in results], columns=EXPORT_COLUMNS)
     return dataframe_response(frame, filename, file_format)
-
-
-EXPORT_COLUMNS = [
-    "Type",
-    "Kind",
-    "Text",
-    "Value",
-    "Inspected body",
-    "Region",
-    "Inspection",
-    "Programme",
-    "Year",
-    "Standard",
-    "Section",
-    "Addressee",
-    "Recommendation number",
-    "Themes",
-    "Source document",
-    "Source file",
-    "Source section",
-    "Source line",
-    "Citation",
-    "URL",
-]

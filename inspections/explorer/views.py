@@ -3,6 +3,7 @@
 from collections import defaultdict
 
 import pandas as pd
+from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
 from django.views.generic import (
@@ -17,7 +18,7 @@ from inspections.web.navigation import BreadcrumbsMixin
 from recommendations.models import Recommendation
 
 from . import search, themes
-from .search import citation, json_download, record_url
+from .search import json_download
 
 
 def explorer_crumbs() -> list[tuple[str, str]]:
@@ -211,33 +212,44 @@ class RecurringRecommendationsView(BreadcrumbsMixin, TemplateView):
         return recurring_download(groups, file_format, request.build_absolute_uri)
 
 
-def recurring_download(groups, file_format: str, absolute_url):
-    """One row per recommendation, numbered by its group, with the citation of its source."""
+# The explorer's download columns that a recommendation has, after those of its group.
+RECURRING_COLUMNS = [
+    "Inspection",
+    "Inspected body",
+    "Year",
+    "Recommendation number",
+    "Addressee",
+    "Text",
+    "Themes",
+    "Source document",
+    "Source file",
+    "Source section",
+    "Source line",
+    "Citation",
+    "URL",
+]
 
-    rows = []
-    for number, group in enumerate(groups, start=1):
-        for recommendation in group.recommendations:
-            inspection = recommendation.inspection
-            rows.append(
-                {
-                    "Group": number,
-                    "Recommendation (commonest wording)": group.text,
-                    "Inspections in group": group.inspection_count,
-                    "Inspection": inspection.title,
-                    "Inspected body": inspection.body.name,
-                    "Year": inspection.fieldwork_start.year if inspection.fieldwork_start else "",
-                    "Number": recommendation.number,
-                    "Addressee": recommendation.addressee.name,
-                    "Text as published": recommendation.text,
-                    "Themes": "; ".join(t.name for t in recommendation.explorer_themes),
-                    "Source document": recommendation.source_document.title,
-                    "Source file": recommendation.source_document.filename,
-                    "Source section": recommendation.source_section,
-                    "Source line": recommendation.source_line or "",
-                    "Citation": citation(recommendation),
-                    "URL": absolute_url(record_url("recommendation", recommendation)),
-                }
-            )
+
+def recurring_download(groups, file_format: str, absolute_url):
+    """One row per recommendation, numbered by its group, with the citation of its source;
+    each recommendation as the explorer's downloads give it."""
+    # A result names its inspection's programme, which the view does not load: one query.
+    prefetch_related_objects(
+        [r.inspection for group in groups for r in group.recommendations], "programme"
+    )
+    numbered = [
+        (
+            number,
+            group,
+            [
+                search.export_json(
+                    search.Hit("recommendation", r, themes=r.explorer_themes), absolute_url
+                )
+                for r in group.recommendations
+            ],
+        )
+        for number, group in enumerate(groups, start=1)
+    ]
     if file_format == "json":
         return json_download(
             {
@@ -248,15 +260,21 @@ def recurring_download(groups, file_format: str, absolute_url):
                         "text": group.text,
                         "inspections": group.inspection_count,
                         "addressees": group.addressees,
-                        "recommendations": [
-                            {key: row[key] for key in row if key not in ("Group",)}
-                            for row in rows
-                            if row["Group"] == number
-                        ],
+                        "recommendations": results,
                     }
-                    for number, group in enumerate(groups, start=1)
+                    for number, group, results in numbered
                 ],
             },
             "recurring-recommendations",
         )
+    rows = [
+        {
+            "Group": number,
+            "Recommendation (commonest wording)": group.text,
+            "Inspections in group": group.inspection_count,
+        }
+        | search.export_row(result, RECURRING_COLUMNS)
+        for number, group, results in numbered
+        for result in results
+    ]
     return dataframe_response(pd.DataFrame(rows), "recurring-recommendations", file_format)

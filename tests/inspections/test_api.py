@@ -86,6 +86,19 @@ def test_detail_findings_have_standard_section_and_kind(client, published_data):
     assert leadership[0]["source"]["document"] == "000_dc3a9006563f0344.txt"
 
 
+def test_detail_records_cite_their_source(client, published_data):
+    recommendation = detail(client, "lambeth-pdu-2022")["recommendations"][10]
+    assert recommendation["source"] == {
+        "document": "000_dc3a9006563f0344.txt",
+        "title": "An inspection of probation services in: Lambeth PDU",
+        "section": "Recommendations",
+        "line": 102,
+        "citation": "HM Inspectorate of Probation (October 2022). An inspection of probation "
+        "services in: Lambeth PDU, “Recommendations”, line 102 of 000_dc3a9006563f0344.txt. "
+        "Open Government Licence v3.0.",
+    }
+
+
 def test_detail_context_figures_and_notes(client, published_data):
     data = detail(client, "lambeth-pdu-2022")
     caseload = next(

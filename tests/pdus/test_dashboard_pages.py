@@ -237,6 +237,9 @@ def test_finding_page_gives_a_citation(client, published_data):
     assert finding.text in html
     assert "000_dc3a9006563f0344.txt" in html
     assert "Cite this finding" in html
+    # The same citation as the API and the downloads give, with its line in the file.
+    line = f"line {finding.source_line} of 000_dc3a9006563f0344.txt"
+    assert line in html
     assert 'href="/standards/pdu/2-2-assessment/"' in html
 
 
