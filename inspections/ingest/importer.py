@@ -1,17 +1,16 @@
 """Import a newly published PDU report into a draft inspection for an admin to review.
 
-The same parser that builds the fixtures reads the text. What it cannot read is
-recorded on the draft as a data-quality note for the admin to check; nothing is
-guessed. An import is all or nothing, and importing the same report again
-replaces the draft's contents instead of adding a second draft.
+The parser and the mapping to records (`records.py`) that build the fixtures read
+the text. What they cannot read or match is recorded on the draft as a data-quality
+note for the admin to check; nothing is guessed. An import is all or nothing, and
+importing the same report again replaces the draft's contents instead of adding a
+second draft.
 """
 
 from __future__ import annotations
 
 import hashlib
-import tomllib
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.conf import settings
 from django.db import transaction
@@ -24,17 +23,27 @@ from inspections.ingest.parsing.types import ParsedPDUReport
 from inspections.models import DataQualityNote, Finding, Inspection, Section, SourceDocument
 from pdus.models import Body, Region
 from pdus.names import BodyNames, normalise_name
-from ratings.models import KeyQuestion, KeyQuestionScore, Programme, Rating, StandardRating
+from ratings.models import KeyQuestion, KeyQuestionScore, Programme, StandardRating
 from recommendations.models import Recommendation
 
 from . import checks
-from .builder.build import SOURCES_FILE
+from .builder.sources import load_sources
+from .records import (
+    Note,
+    ProgrammeStandard,
+    RecordedKeyQuestion,
+    ReportRecords,
+    Standards,
+    Wording,
+    find_pdu,
+    pdu_report_records,
+)
 
 PROGRAMME = "pdu"
 # A report's text is a few hundred kilobytes; its PDF, with photographs, a few megabytes.
 MAX_TEXT_BYTES = 2 * 1024 * 1024
 MAX_PDF_BYTES = 20 * 1024 * 1024
-RATING_VALUES = {label: value for value, label in Rating.choices}
+ON_RECORD = "the database"  # how a note names where wording on record came from
 
 
 class ImportRefused(Exception):
@@ -91,8 +100,7 @@ def report_text(data: bytes, filename: str) -> str:
 def known_names() -> BodyNames:
     """Every body's names: its own, plus the aliases the fixture builder knows."""
     names = BodyNames()
-    with SOURCES_FILE.open("rb") as handle:
-        aliases = {b["slug"]: b.get("aliases", []) for b in tomllib.load(handle)["body"]}
+    aliases = {b["slug"]: b.get("aliases", []) for b in load_sources()["body"]}
     for body in Body.objects.all():
         names.add(body.slug, body.name, body.short_name, body.abbreviation)
         names.add(body.slug, *aliases.get(body.slug, []))
@@ -152,14 +160,23 @@ def _refuse_if_longer(what: str, text: str | None, limit: int):
 def _save(report: ParsedPDUReport, text: str, filename: str, region: Region | None):
     _refuse_overlong_texts(report, filename)
     names = known_names()
-    problems = list(report.problems)
     body = _body(report.pdu_name, names, region)
     names.add(body.slug, body.name, body.short_name)  # a PDU added just now
     programme = Programme.objects.get(slug=PROGRAMME)
+    title = report.title or filename
+    records = pdu_report_records(
+        report,
+        label=title,
+        body=body.slug,
+        body_name=body.name,
+        standards=programme_standards(programme),
+        names=names,
+        strict=False,
+    )
     document, _ = SourceDocument.objects.update_or_create(
         filename=filename,
         defaults={
-            "title": report.title or filename,
+            "title": title,
             "kind": SourceDocument.Kind.PDU_REPORT,
             "author": "HM Inspectorate of Probation",
             "published": report.published,
@@ -190,38 +207,56 @@ def _save(report: ParsedPDUReport, text: str, filename: str, region: Region | No
         )
     else:
         _clear(inspection)
-    inspection.title = report.title or f"An inspection of probation services: {body.name}"
+    for name, value in records.inspection.items():
+        setattr(inspection, name, value)
     inspection.source_document = document
-    inspection.fieldwork_start = report.fieldwork_start
-    inspection.fieldwork_start_precision = "day"
-    inspection.published = report.published
-    inspection.published_precision = "month"
-    inspection.lead_inspector = report.lead_inspector or ""
-    inspection.cases_inspected = report.cases_inspected
-    inspection.practitioner_interviews = report.practitioner_interviews
     inspection.save()
 
-    _save_ratings(inspection, report, problems)
-    _save_findings(inspection, document, report)
-    _save_recommendations(inspection, document, report, names, problems)
+    _save_records(inspection, document, records)
+    notes = list(records.notes)
+    # A draft's score is computed from its ratings, as when entered by hand.
     checks.set_score(inspection)
     if (inspection.score, inspection.max_score) != (report.score, report.max_score):
-        problems.append(
-            f"The report gives the score as {report.score}/{report.max_score}; its ratings "
-            f"add up to {inspection.score}/{inspection.max_score}."
+        notes.append(
+            Note(
+                DataQualityNote.Kind.CONVERSION,
+                f"The report gives the score as {report.score}/{report.max_score}; its "
+                f"ratings add up to {inspection.score}/{inspection.max_score}.",
+            )
         )
-    for problem in problems:
+    for note in notes:
         DataQualityNote.objects.create(
             inspection=inspection,
-            kind=DataQualityNote.Kind.CONVERSION,
-            description=problem,
+            kind=note.kind,
+            description=note.description,
             source_document=document,
+            compared_document_id=note.compared_document,
+            source_section=note.source_section,
         )
-    return ImportResult(inspection, created, problems)
+    return ImportResult(inspection, created, [note.description for note in notes])
+
+
+def programme_standards(programme: Programme) -> Standards:
+    """The programme's standards with the wording on record, which a report is checked against."""
+    return Standards(
+        ProgrammeStandard(
+            standard.pk,
+            standard.code,
+            standard.name,
+            statement=Wording(standard.statement, ON_RECORD) if standard.statement else None,
+            key_questions={
+                question.position: RecordedKeyQuestion(
+                    question.pk, Wording(question.text, ON_RECORD)
+                )
+                for question in standard.key_questions.all()
+            },
+        )
+        for standard in programme.standards.prefetch_related("key_questions")
+    )
 
 
 def _body(pdu_name: str, names: BodyNames, region: Region | None) -> Body:
-    slug = names.find(pdu_name) or names.find(f"{pdu_name} PDU")
+    slug = find_pdu(names, pdu_name)
     if slug is not None:
         body = Body.objects.get(slug=slug)
         if body.kind != Body.Kind.PDU:
@@ -281,97 +316,60 @@ def _clear(inspection: Inspection):
         related.all().delete()
 
 
-def _save_ratings(inspection: Inspection, report: ParsedPDUReport, problems: list[str]):
-    standards = {
-        normalise_name(s.name): s
-        for s in inspection.programme.standards.prefetch_related("key_questions")
-    }
-    by_code = {s.code: s for s in standards.values()}
-    overrides = {o.code: o.reason for o in report.overrides}
-    for parsed in report.ratings:
-        standard = standards.get(normalise_name(parsed.name)) or by_code.get(parsed.code or "")
-        if standard is None:
-            problems.append(f"{parsed.code} {parsed.name}: not a standard of the programme.")
-            continue
+def _save_records(inspection: Inspection, document: SourceDocument, records: ReportRecords):
+    for rating in records.ratings:
         StandardRating.objects.create(
             inspection=inspection,
-            standard=standard,
-            rating=RATING_VALUES[parsed.rating],
-            published_code=parsed.code or "",
-            override_reason=overrides.get(standard.code, ""),
-            source_section=parsed.ref.section,
-            source_line=parsed.ref.line,
+            standard_id=rating.standard.pk,
+            rating=rating.rating,
+            published_code=rating.published_code,
+            override_reason=rating.override_reason,
+            source_section=rating.source_section,
+            source_line=rating.source_line,
         )
-    positions: dict[str, int] = {}
-    for parsed in report.key_questions:
-        standard = by_code.get(parsed.standard_code)
-        if standard is None:
-            problems.append(f"Key question {parsed.text!r}: no standard {parsed.standard_code}.")
-            continue
-        positions[standard.code] = positions.get(standard.code, 0) + 1
-        question = next(
-            (q for q in standard.key_questions.all() if q.position == positions[standard.code]),
-            None,
-        )
-        if question is None:
-            question = KeyQuestion.objects.create(
-                standard=standard, text=parsed.text, position=positions[standard.code]
-            )
-        elif normalise_name(question.text) != normalise_name(parsed.text):
-            problems.append(
-                f"Key question {positions[standard.code]} of {standard.code} reads "
-                f"{parsed.text!r} in this report; the database words it {question.text!r}."
-            )
+    for score in records.key_question_scores:
+        question = score.key_question
+        if question.pk is None:  # the first report to publish it
+            question.pk = KeyQuestion.objects.create(
+                standard_id=question.standard.pk, text=question.text, position=question.position
+            ).pk
         KeyQuestionScore.objects.create(
             inspection=inspection,
-            key_question=question,
-            percent_yes=Decimal(parsed.percent_yes),
-            source_section=parsed.ref.section,
-            source_line=parsed.ref.line,
+            key_question_id=question.pk,
+            percent_yes=score.percent_yes,
+            source_section=score.source_section,
+            source_line=score.source_line,
         )
-
-
-def _save_findings(inspection: Inspection, document: SourceDocument, report: ParsedPDUReport):
-    standards = {s.code: s for s in inspection.programme.standards.all()}
-    for position, parsed in enumerate(report.findings, start=1):
-        standard = standards.get(parsed.standard_code or "")
-        name = f"{standard.code} {standard.name}" if standard else parsed.section
+    for finding in records.findings:
         section, _ = Section.objects.get_or_create(
-            name=name, defaults={"slug": slugify(name)[:200], "standard": standard}
+            name=finding.section.name,
+            defaults={
+                "slug": finding.section.slug,
+                "standard_id": finding.section.standard.pk if finding.section.standard else None,
+            },
         )
         Finding.objects.create(
             inspection=inspection,
             section=section,
-            kind=parsed.kind,
-            text=parsed.text,
-            position=position,
+            kind=finding.kind,
+            text=finding.text,
+            position=finding.position,
             source_document=document,
-            source_section=parsed.ref.section,
-            source_line=parsed.ref.line,
+            source_section=finding.source_section,
+            source_line=finding.source_line,
         )
-
-
-def _save_recommendations(
-    inspection, document, report: ParsedPDUReport, names: BodyNames, problems: list[str]
-):
-    for position, parsed in enumerate(report.recommendations, start=1):
-        slug = names.find(parsed.addressee)
-        if slug is None:
-            problems.append(
-                f"Recommendation {parsed.number}: the addressee {parsed.addressee!r} is not "
-                "known; it is filed under the PDU, to be corrected in review."
-            )
-            addressee = inspection.body
-        else:
-            addressee = Body.objects.get(slug=slug)
-        Recommendation.objects.create(
+    bodies = {body.slug: body.pk for body in Body.objects.all()}
+    for addressed in records.recommendations:
+        recommendation = Recommendation.objects.create(
             inspection=inspection,
-            number=parsed.number,
-            position=position,
-            addressee=addressee,
-            addressee_label=parsed.addressee,
-            text=parsed.text,
+            number=addressed.number,
+            position=addressed.position,
+            addressee_id=bodies[addressed.addressee],
+            addressee_label=addressed.addressee_label,
+            text=addressed.text,
             source_document=document,
-            source_section=parsed.ref.section,
-            source_line=parsed.ref.line,
+            source_section=addressed.source_section,
+            source_line=addressed.source_line,
         )
+        if addressed.co_addressees:
+            recommendation.co_addressees.set([bodies[slug] for slug in addressed.co_addressees])

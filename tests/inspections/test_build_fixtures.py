@@ -82,3 +82,18 @@ def test_every_loaded_record_passes_model_validation(published_data):
                 record.full_clean()
                 checked += 1
     assert checked > 500
+
+
+def test_a_name_not_in_the_sources_fails_the_build(reports_dir, tmp_path):
+    for path in reports_dir.glob("00*.txt"):
+        shutil.copy(path, tmp_path)
+    lewisham = tmp_path / "002_dfa0cb83f9a93719.txt"
+    lewisham.write_text(
+        lewisham.read_text(encoding="utf-8").replace("London region should:", "Bromley should:"),
+        encoding="utf-8",
+    )
+    with pytest.raises(
+        BuildError,
+        match="002_dfa0cb83f9a93719.txt: Recommendation 7: the addressee .Bromley. is not known",
+    ):
+        build(tmp_path)

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
-import re
-from collections import Counter
+from contextlib import contextmanager
 
 from inspections.ingest.parsing.dates import start_of
-from inspections.ingest.parsing.types import OTHER, ParsedFinding, ParsedRecommendation, SourceRef
+from inspections.ingest.parsing.types import OTHER, ParsedFinding, SourceRef
+from inspections.ingest.records import (
+    RATINGS,
+    ReportRecords,
+    Standards,
+    Unmatched,
+    conversion_notes,
+    find_pdu,
+    pdu_report_records,
+)
+from pdus.names import normalise_name
 
-from .build import RATING_VALUES, Builder, Document, date_spec, normalise_name
 from .errors import BuildError
+from .sources import date_spec
+from .state import Builder, Document
 from .text import parse_number
 
 
@@ -17,17 +27,28 @@ def add_all(b: Builder):
     reports = {}
     for document in b.documents.values():
         if document.entry["kind"] == "pdu_report":
-            reports[document.entry["body"]] = add_pdu_report(b, document)
+            with names_known(document):
+                reports[document.entry["body"]] = add_pdu_report(b, document)
     for document in b.documents.values():
         kind = document.entry["kind"]
-        if kind == "regional_letter":
-            add_regional_letter(b, document, reports)
-        elif kind == "quality_impact_report":
-            add_quality_impact_report(b, document)
-        elif kind == "pdu_profile":
-            add_pdu_profile(b, document)
+        with names_known(document):
+            if kind == "regional_letter":
+                add_regional_letter(b, document, reports)
+            elif kind == "quality_impact_report":
+                add_quality_impact_report(b, document)
+            elif kind == "pdu_profile":
+                add_pdu_profile(b, document)
     add_figures(b)
     add_discrepancies(b)
+
+
+@contextmanager
+def names_known(doc: Document):
+    """Every standard and body a document names must be in sources.toml: none is guessed."""
+    try:
+        yield
+    except Unmatched as error:
+        raise BuildError(f"{doc.filename}: {error}; add it to sources.toml") from None
 
 
 # --- PDU reports -------------------------------------------------------------------
@@ -36,120 +57,30 @@ def add_all(b: Builder):
 def add_pdu_report(b: Builder, doc: Document):
     report = doc.parsed
     body = doc.entry["body"]
-    if b.body_named(report.pdu_name, doc.filename) != body:
+    programme = doc.entry["programme"]
+    if find_pdu(b.names, report.pdu_name) != body:
         raise BuildError(f"{doc.filename} reports on {report.pdu_name!r}, not {body!r}")
+    records = pdu_report_records(
+        report,
+        label=doc.label,
+        body=body,
+        body_name=b.out.fields("pdus.body", b.bodies[body])["name"],
+        standards=b.standards[programme],
+        names=b.names,
+        strict=True,
+    )
+    fields = dict(records.inspection)
     inspection = b.add_inspection(
         doc.entry["inspection"],
         doc,
-        title=report.title,
+        title=fields.pop("title"),  # first, as in every inspection's fixture
         body=b.bodies[body],
-        programme=b.programmes[doc.entry["programme"]],
-        fieldwork_start=report.fieldwork_start,
-        fieldwork_start_precision="day",
-        published=report.published,
-        published_precision="month",
-        lead_inspector=report.lead_inspector or "",
-        cases_inspected=report.cases_inspected,
-        practitioner_interviews=report.practitioner_interviews,
-        score=report.score,
-        max_score=report.max_score,
-        overall_rating=RATING_VALUES[report.overall_rating] if report.overall_rating else "",
+        programme=b.programmes[programme],
+        **fields,
         is_published=True,
     )
-    overrides = {o.code: o.reason for o in report.overrides}
-    b.add_ratings(inspection, doc, report.ratings, overrides)
-    rated = {rating.code for rating in report.ratings}
-    for code, statement in report.statements.items():
-        if code not in rated:  # reported but not rated, such as 2.6 Outcomes
-            standard = b.standard("pdu", code, doc.filename)
-            b.fill_statement(standard, statement, doc, inspection, code)
-    add_key_questions(b, inspection, doc, report.key_questions)
-    for finding in report.findings:
-        b.add_finding(inspection, doc, finding, finding_section(b, "pdu", finding))
-    add_recommendations(b, inspection, doc, report.recommendations)
-    b.add_problems(inspection, doc, report.problems)
+    b.add_records(inspection, doc, records)
     return inspection, report, doc
-
-
-def finding_section(b: Builder, programme: str, finding) -> int:
-    if finding.standard_code:
-        return b.standard_section(b.standard(programme, finding.standard_code, finding.section))
-    key = (programme, normalise_name(finding.section))
-    if key in b.standards:
-        return b.standard_section(b.standards[key])
-    return b.section(finding.section)
-
-
-def add_key_questions(b: Builder, inspection: int, doc: Document, key_questions):
-    positions = Counter()
-    for parsed in key_questions:
-        standard = b.standard("pdu", parsed.standard_code, doc.filename)
-        positions[standard] += 1
-        key = (standard, positions[standard])
-        if key not in b.key_questions:
-            b.key_questions[key] = b.out.add(
-                "ratings.keyquestion", standard=standard, text=parsed.text, position=key[1]
-            )
-        else:
-            published = b.out.records("ratings.keyquestion")[b.key_questions[key] - 1]
-            if published["fields"]["text"] != parsed.text:
-                b.note(
-                    "wording",
-                    f"Key question {key[1]} of standard {parsed.standard_code} reads "
-                    f"{parsed.text!r} here and {published['fields']['text']!r} in an "
-                    "earlier report; the earlier wording is kept as the question's text.",
-                    doc,
-                    inspection=inspection,
-                    section=parsed.ref.section,
-                )
-        b.out.add(
-            "ratings.keyquestionscore",
-            inspection=inspection,
-            key_question=b.key_questions[key],
-            percent_yes=parsed.percent_yes,
-            source_section=parsed.ref.section,
-            source_line=parsed.ref.line,
-        )
-
-
-def add_recommendations(
-    b: Builder, inspection: int, doc: Document, recommendations: list[ParsedRecommendation]
-):
-    for recommendation in recommendations:
-        addressee, co_addressees = addressees(b, recommendation.addressee, doc)
-        b.add_recommendation(inspection, doc, recommendation, addressee, co_addressees)
-        if co_addressees:
-            b.note(
-                "other",
-                f"Recommendation {recommendation.number} is addressed jointly to "
-                f"{recommendation.addressee!r}; it is filed under the first body named, "
-                "with the others as co-addressees.",
-                doc,
-                inspection=inspection,
-                section=recommendation.ref.section,
-            )
-    repeated = sorted(n for n, c in Counter(r.number for r in recommendations).items() if c > 1)
-    if repeated:
-        b.note(
-            "repeated_number",
-            f"Recommendation numbers {', '.join(map(str, repeated))} appear more than once; "
-            "each recommendation is kept with the number as published.",
-            doc,
-            inspection=inspection,
-            section=recommendations[0].ref.section,
-        )
-
-
-def addressees(b: Builder, label: str, doc: Document) -> tuple[str, list[str]]:
-    """The body a recommendation is addressed to, and any addressed jointly with it."""
-    try:
-        return b.body_named(label, doc.filename), []
-    except BuildError:
-        parts = [part for part in re.split(r"\s+and\s+", label) if part]
-        if len(parts) < 2:
-            raise
-        slugs = [b.body_named(part, doc.filename) for part in parts]
-        return slugs[0], slugs[1:]
 
 
 # --- The regional letter -------------------------------------------------------------
@@ -169,9 +100,11 @@ def add_regional_letter(b: Builder, doc: Document, reports: dict):
         lead_inspector=letter.lead_inspector or "",
         is_published=True,
     )
-    for finding in letter.findings:
-        b.add_finding(inspection, doc, finding, b.section(finding.section))
-    b.add_problems(inspection, doc, letter.problems)
+    # The letter's headings are the region's own, not the PDU standards of the same names.
+    records = ReportRecords(doc.label, Standards(), b.names, body=entry["body"], strict=True)
+    records.add_findings(letter.findings)
+    records.add_problems(letter.problems)
+    b.add_records(inspection, doc, records)
 
     blocks = {b.body_named(block.pdu, doc.filename): block for block in letter.recommendations}
     for annex in letter.annex_ratings:
@@ -200,7 +133,7 @@ def add_annex_inspection(b: Builder, doc: Document, annex, block, body: str):
         fieldwork_start_precision="month",
         score=annex.score,
         max_score=annex.max_score,
-        overall_rating=RATING_VALUES[annex.overall_rating] if annex.overall_rating else "",
+        overall_rating=RATINGS[annex.overall_rating] if annex.overall_rating else "",
         is_published=True,
     )
     b.note(
@@ -211,9 +144,11 @@ def add_annex_inspection(b: Builder, doc: Document, annex, block, body: str):
         inspection=inspection,
         section=annex.ref.section,
     )
-    b.add_ratings(inspection, doc, annex.ratings)
+    records = b.report_records(doc, "pdu", body)
+    records.add_ratings(annex.ratings)
     if block is not None:
-        add_recommendations(b, inspection, doc, block.recommendations)
+        records.add_recommendations(block.recommendations)
+    b.add_records(inspection, doc, records)
 
 
 def compare_with_report(b: Builder, letter: Document, annex, block, inspection, report, doc):
@@ -330,7 +265,7 @@ def add_quality_impact_report(b: Builder, doc: Document):
         b.out.add(
             "ratings.standardrating",
             inspection=inspection,
-            standard=standard,
+            standard=standard.pk,
             rating="",
             published_code="",
             judgement=judgement.headline,
@@ -338,10 +273,11 @@ def add_quality_impact_report(b: Builder, doc: Document):
             source_section=judgement.ref.section,
             source_line=judgement.ref.line,
         )
-    for finding in report.findings:
-        b.add_finding(inspection, doc, finding, finding_section(b, programme, finding))
-    add_recommendations(b, inspection, doc, report.recommendations)
-    b.add_problems(inspection, doc, report.problems)
+    records = b.report_records(doc, programme, body)
+    records.add_findings(report.findings)
+    records.add_recommendations(report.recommendations)
+    records.add_problems(report.problems)
+    b.add_records(inspection, doc, records)
     add_key_facts(b, doc, inspection, report.key_facts)
     exceptions = b.sources.get("case_percentage", [])
     for figure in report.case_percentages:
@@ -410,13 +346,17 @@ def add_previous_inspection(b: Builder, doc: Document, report, body: str, progra
         inspection=inspection,
     )
     heading = f"Previous inspection: {report.previous_inspection}"
-    section = b.section(heading)
+    summary = []
     for order, paragraph in enumerate(report.previous_summary, start=1):
         # The parser rejoins the paragraphs; their opening words find the line.
         line = doc.text.line_of(" ".join(paragraph.split()[:12]))
-        finding = ParsedFinding(heading, None, OTHER, paragraph, order, SourceRef(heading, line))
-        b.add_finding(inspection, doc, finding, section)
-    add_recommendations(b, inspection, doc, report.previous_recommendations)
+        summary.append(
+            ParsedFinding(heading, None, OTHER, paragraph, order, SourceRef(heading, line))
+        )
+    records = b.report_records(doc, programme, body)
+    records.add_findings(summary)
+    records.add_recommendations(report.previous_recommendations)
+    b.add_records(inspection, doc, records)
 
 
 # --- The PDU profile ---------------------------------------------------------------------
@@ -452,7 +392,8 @@ def add_pdu_profile(b: Builder, doc: Document):
             source_line=service.ref.line,
         )
     add_profile_figures(b, doc, body, profile)
-    b.add_problems(None, doc, profile.problems)
+    for note in conversion_notes(profile.problems):
+        b.add_note(None, doc, note)
 
 
 def add_profile_figures(b: Builder, doc: Document, body: str, profile):

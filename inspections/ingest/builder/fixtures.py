@@ -34,6 +34,10 @@ class FixtureSet:
     def records(self, model_label: str) -> list[dict]:
         return self._records[model_label]
 
+    def fields(self, model_label: str, pk: int) -> dict:
+        """The fields of a record added earlier, to read or to complete."""
+        return self._records[model_label][pk - 1]["fields"]
+
     def by_app(self) -> dict[str, list[dict]]:
         grouped: dict[str, list[dict]] = defaultdict(list)
         for label, records in self._records.items():
