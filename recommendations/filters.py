@@ -3,11 +3,11 @@
 import django_filters
 from django.utils import timezone
 
+from inspections.models import Theme
 from pdus.filters import GOVUKFilterForm, govuk_select, invalid_choice
 from pdus.models import Body, Region
 
 from .models import AddresseeKind, Recommendation
-from .rules import THEMES
 from .vocabulary import ReportedStatus, Response, VerifiedProgress
 
 # "" means "all" in a select, so a blank value ("nothing recorded yet") needs a name.
@@ -83,12 +83,13 @@ class TrackerFilter(django_filters.FilterSet):
         choices=[*VerifiedProgress.choices, (NONE, "Not yet verified")],
     )
     theme = _select(
-        django_filters.ChoiceFilter,
+        django_filters.ModelChoiceFilter,
         "Theme",
         "Any theme",
         "filter_theme",
         "Select a theme from the list",
-        choices=[(theme.slug, theme.label) for theme in THEMES],
+        queryset=Theme.objects.all(),
+        to_field_name="slug",
     )
     overdue = _select(
         django_filters.ChoiceFilter,
@@ -132,7 +133,7 @@ class TrackerFilter(django_filters.FilterSet):
         return queryset.with_verified_progress(_or_blank(value))
 
     def filter_theme(self, queryset, name, value):
-        return queryset.about_theme(value)
+        return queryset.on_theme(value)
 
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()

@@ -14,7 +14,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.utils.text import capfirst
 
-from inspections.web.govuk import say_length_limits
+from inspections.web.govuk import GovukFormMixin
 
 from . import rules, throttling
 from .models import TRACKED_FIELDS, Recommendation, Tracking
@@ -23,60 +23,6 @@ from .vocabulary import ReportedStatus, Response, VerifiedProgress
 # Fields that report progress (directors, admins) and that verify it (inspectorate, admins).
 REPORTING_FIELDS = ("response", "partly_agreed_part", "owner", "target_date", "reported_status")
 VERIFYING_FIELDS = ("verified_progress",)
-
-WIDGET_CLASSES = (
-    (forms.RadioSelect, "govuk-radios__input"),
-    (forms.CheckboxSelectMultiple, "govuk-checkboxes__input"),
-    (forms.Select, "govuk-select"),
-    (forms.Textarea, "govuk-textarea"),
-    (forms.HiddenInput, ""),
-)
-
-
-class GovukFormMixin:
-    """GOV.UK classes on every widget; hints and errors tied to their field for screen
-    readers (aria-describedby); the error class on a field that failed."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        say_length_limits(self.fields)
-        for name, field in self.fields.items():
-            widget = field.widget
-            if isinstance(widget, forms.MultiWidget):
-                continue  # its template draws GOV.UK's date input itself
-            css = next((c for kind, c in WIDGET_CLASSES if isinstance(widget, kind)), None)
-            if css is None:
-                css = "govuk-input"
-            if css:
-                widget.attrs["class"] = f"{css} {widget.attrs.get('class', '')}".strip()
-            if field.help_text and not self._in_fieldset(widget):
-                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
-
-    @staticmethod
-    def _in_fieldset(widget):
-        # Radios, checkboxes and dates sit in a fieldset, which carries the description.
-        return isinstance(
-            widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.MultiWidget
-        )
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
-            if name not in self.fields:
-                continue
-            bound, widget = self[name], self.fields[name].widget
-            if isinstance(widget, GovukDateWidget):
-                widget.has_error = True
-            if self._in_fieldset(widget):
-                continue
-            described = [f"{bound.auto_id}-error"]
-            if self.fields[name].help_text:
-                described.insert(0, f"{bound.auto_id}-hint")
-            widget.attrs["aria-describedby"] = " ".join(described)
-            first = widget.attrs.get("class", "").split()
-            if first and first[0] in ("govuk-input", "govuk-select", "govuk-textarea"):
-                widget.attrs["class"] += f" {first[0]}--error"
-
 
 # --- Dates, as GOV.UK asks: day, month and year in three boxes ---------------------------
 

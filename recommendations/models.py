@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from inspections.models import SourcedRecord
+from inspections.models import SourcedRecord, ThemeTag
 from pdus.models import Body, Region
 
 from . import rules
@@ -99,12 +99,16 @@ class RecommendationQuerySet(models.QuerySet):
     def with_verified_progress(self, value):
         return self.filter(_blank_or("verified_progress", value))
 
-    def about_theme(self, slug):
-        """Whose text contains one of the theme's keywords (rules.THEMES)."""
-        query = Q()
-        for word in rules.THEMES_BY_SLUG[slug].keywords:
-            query |= Q(text__icontains=word)
-        return self.filter(query)
+    def on_theme(self, theme):
+        """Tagged with the findings explorer's `theme` (a ThemeTag, admins' overrides
+        included): the same recommendations as the explorer lists for it."""
+        return self.filter(theme_tags__theme=theme)
+
+    def with_themes(self):
+        """Their ThemeTags and themes loaded, so `themes` costs one query for them all."""
+        return self.prefetch_related(
+            models.Prefetch("theme_tags", ThemeTag.objects.select_related("theme"))
+        )
 
     def still_open(self):
         """Not implemented nor superseded: work is still owed."""
@@ -176,6 +180,12 @@ class Recommendation(SourcedRecord):
             f"{inspection.body.short_name}{year}, "
             f"recommendation {self.number} to {self.addressee.short_name}"
         )
+
+    @property
+    def themes(self):
+        """The findings explorer's themes it is on (its ThemeTags'), in their order; load
+        them with with_themes()."""
+        return [tag.theme for tag in self.theme_tags.all()]
 
     @property
     def addressee_kind(self):

@@ -6,9 +6,11 @@ The rule, kept simple so anyone can check it:
    recommendation. A PDU report's recommendations meet that PDU's findings; those of the
    four PDUs known only from the regional letter's annexes meet the letter's regional
    findings; a Quality & Impact report's meet its own.
-2. Which findings: those under a standard or section of the recommendation's themes
-   (rules.THEMES: a theme applies when one of its keywords is in the recommendation's
-   text). A recommendation on no theme is shown no findings rather than unrelated ones.
+2. Which findings: those under a standard or section where the findings on the
+   recommendation's themes sit. Its themes are the findings explorer's (its ThemeTags,
+   admins' overrides included); where each theme's findings sit is in the explorer's
+   themes.toml ([theme.related]). A recommendation on no such theme is shown no findings
+   rather than unrelated ones.
 3. Key questions: the percentages those inspections publish for the themes' standards,
    narrowed to the questions with the theme's words (e.g. only "keeping other people
    safe" for risk of harm).
@@ -16,10 +18,9 @@ The rule, kept simple so anyone can check it:
 
 from django.db.models import Q
 
+from inspections.explorer.themes import related_by_theme
 from inspections.models import Finding, Inspection
 from ratings.models import KeyQuestionScore
-
-from .rules import themes_for_text
 
 
 def _same_document_inspections(recommendation):
@@ -28,11 +29,18 @@ def _same_document_inspections(recommendation):
     )
 
 
-def related_findings(recommendation, themes=None):
-    """Findings on the recommendation's themes from its document; one query."""
-    themes = themes_for_text(recommendation.text) if themes is None else themes
-    codes = {code for theme in themes for code in theme.standard_codes}
-    sections = {name for theme in themes for name in theme.section_names}
+def _related(recommendation):
+    """Where the findings on each of the recommendation's themes sit, for those that say."""
+    by_slug = related_by_theme()
+    return [by_slug[theme.slug] for theme in recommendation.themes if theme.slug in by_slug]
+
+
+def related_findings(recommendation):
+    """Findings on the recommendation's themes from its document; one query once its
+    themes are loaded (with_themes())."""
+    related = _related(recommendation)
+    codes = {code for places in related for code in places.standards}
+    sections = {name for places in related for name in places.sections}
     if not (codes or sections):
         return Finding.objects.none()
     return (
@@ -46,17 +54,16 @@ def related_findings(recommendation, themes=None):
     )
 
 
-def related_key_question_scores(recommendation, themes=None):
-    """Key-question percentages of the themes' standards from the same inspections."""
-    themes = themes_for_text(recommendation.text) if themes is None else themes
+def related_key_question_scores(recommendation):
+    """Key-question percentages of its themes' standards from the same inspections."""
     query = Q()
-    for theme in themes:
-        if not theme.standard_codes:
+    for places in _related(recommendation):
+        if not places.standards:
             continue
         words = Q()
-        for word in theme.key_question_words:
+        for word in places.key_questions:
             words |= Q(key_question__text__icontains=word)
-        query |= Q(key_question__standard__code__in=theme.standard_codes) & words
+        query |= Q(key_question__standard__code__in=places.standards) & words
     if not query:
         return KeyQuestionScore.objects.none()
     return (

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from inspections.explorer.themes import recurring_group, recurring_groups
 from inspections.web.exports import FORMATS, dataframe_response
 from inspections.web.navigation import BreadcrumbsMixin
 from pdus.models import Region
@@ -34,7 +35,6 @@ from .forms import (
     TrackingForm,
 )
 from .models import Recommendation
-from .recurring import recurring_group, recurring_groups
 from .related import related_findings, related_key_question_scores
 from .services import (
     BulkConflict,
@@ -76,6 +76,12 @@ def tracker_crumbs():
         ("Overview", reverse("pdus:overview")),
         ("Recommendation tracker", reverse("recommendations:tracker")),
     ]
+
+
+def recurring_group_of(recommendation):
+    """The recommendation's recurring group as the explorer's recurring recommendations
+    page has it, its recommendations as tracker rows; None when it is in none."""
+    return recurring_group(recommendation, Recommendation.objects.published().for_tracker())
 
 
 def mark_rows(recommendations, today):
@@ -160,7 +166,7 @@ class RecommendationDetailView(BreadcrumbsMixin, DetailView):
     context_object_name = "recommendation"
 
     def get_queryset(self):
-        return Recommendation.objects.published().for_tracker()
+        return Recommendation.objects.published().for_tracker().with_themes()
 
     def get_breadcrumbs(self):
         return [*tracker_crumbs(), (self.object.tracker_label, None)]
@@ -169,21 +175,19 @@ class RecommendationDetailView(BreadcrumbsMixin, DetailView):
         rec, user = self.object, self.request.user
         today = timezone.localdate()
         mark_rows([rec], today)
-        themes = rules.themes_for_text(rec.text)
         updates = list(rec.progress_updates.select_related("author").order_by("-version"))
         can_update = rules.can_update_recommendation(user, rec)
         can_verify = rules.can_verify_progress(user, rec)
         if form is None and (can_update or can_verify):
             form = TrackingForm(user=user, recommendation=rec)
-        recurring = recurring_group(rec)
         return super().get_context_data(
             tracking=rec.current,
             updates=updates,
             date_moves=[u for u in reversed(updates) if u.moved_target_date],
-            themes=themes,
-            findings=related_findings(rec, themes),
-            key_question_scores=related_key_question_scores(rec, themes),
-            recurring=recurring,
+            themes=rec.themes,
+            findings=related_findings(rec),
+            key_question_scores=related_key_question_scores(rec),
+            recurring=recurring_group_of(rec),
             can_update=can_update,
             can_verify=can_verify,
             can_bulk_update=rules.can_bulk_update(user),
@@ -234,7 +238,8 @@ class RecommendationDetailView(BreadcrumbsMixin, DetailView):
 
 
 class RecurringListView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
-    """Recommendations made in the same words to several PDUs, to update in one step."""
+    """Recommendations that several inspections made in (nearly) the same words, grouped
+    as the explorer's recurring recommendations page groups them, to update in one step."""
 
     template_name = "recommendations/recurring_list.html"
 
@@ -250,9 +255,11 @@ class RecurringListView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
         user = self.request.user
         groups = []
         for group in recurring_groups(Recommendation.objects.published().for_tracker()):
-            editable = [rec for rec in group if rules.can_use_update_form(user, rec)]
-            groups.append({"first": group[0], "recommendations": group, "editable": editable})
-        groups.sort(key=lambda g: (-len(g["editable"]), -len(g["recommendations"])))
+            editable = [
+                rec for rec in group.recommendations if rules.can_use_update_form(user, rec)
+            ]
+            groups.append({"group": group, "editable": editable})
+        groups.sort(key=lambda g: (-len(g["editable"]), -g["group"].recommendation_count))
         return super().get_context_data(groups=groups, **kwargs)
 
 
@@ -272,9 +279,12 @@ class RecurringUpdateView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         first = get_object_or_404(Recommendation.objects.published(), pk=kwargs["pk"])
-        self.group = recurring_group(first) or [
-            Recommendation.objects.published().for_tracker().get(pk=first.pk)
-        ]
+        group = recurring_group_of(first)
+        self.group = (
+            group.recommendations
+            if group
+            else [Recommendation.objects.published().for_tracker().get(pk=first.pk)]
+        )
         if not any(rules.can_use_update_form(request.user, rec) for rec in self.group):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)

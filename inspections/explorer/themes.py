@@ -1,9 +1,12 @@
-"""Themes: the topics that run through the reports, and which records are on each.
+"""Themes: the topics that run through the reports, and which records are on each; and
+recurring recommendations. The one theme system and the one recurring grouping: the
+recommendation tracker uses both, so it and the explorer never disagree.
 
 The rules are readable data in inspections/explorer/themes.toml (words and phrases, optional
-exclusions and report sections). A record's themes are the rules' verdict with the admins'
-overrides applied on top. Tags are stored (ThemeTag) so the explorer can count and filter
-them in SQL, and kept in step like the search index, by the database:
+exclusions and report sections, and where each theme's findings sit for the tracker). A
+record's themes are the rules' verdict with the admins' overrides applied on top. Tags are
+stored (ThemeTag) so the explorer can count and filter them in SQL, and kept in step like
+the search index, by the database:
 
 - triggers queue every finding and recommendation inserted or changed (UntaggedRecord),
   whatever wrote it: loaddata, bulk_create, the importer, the admin, raw SQL;
@@ -27,7 +30,7 @@ import re
 import tomllib
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
@@ -67,6 +70,23 @@ def _pattern(phrases: Iterable[str]) -> re.Pattern | None:
 
 
 @dataclass(frozen=True)
+class Related:
+    """Where the reports' findings on a theme sit (themes.toml's [theme.related]): the
+    tracker shows them beside a recommendation on the theme.
+
+    standards: codes of the PDU programme's standards whose findings and key questions
+    bear on it. sections: report headings whose findings bear on it, for findings under
+    no PDU standard (the regional letter's, Quality & Impact reports'). key_questions: a
+    key question of those standards counts only if it contains one of these words; empty
+    for all.
+    """
+
+    standards: tuple[str, ...] = ()
+    sections: tuple[str, ...] = ()
+    key_questions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class ThemeRules:
     """One theme as themes.toml defines it, with its rules compiled."""
 
@@ -77,6 +97,7 @@ class ThemeRules:
     match: tuple[str, ...]
     unless: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
+    related: Related = Related()
 
     def applies_to(self, text: str, section: str | None = None) -> bool:
         """Whether a record with `text` (under report heading `section`) is on the theme."""
@@ -124,6 +145,11 @@ def _load_rules(path: str, _mtime: float) -> tuple[ThemeRules, ...]:
         if entry["slug"] in seen:
             raise RulesError(f"Theme {entry['slug']!r} appears twice in {path}.")
         seen.add(entry["slug"])
+        unknown = sorted(entry.get("related", {}).keys() - {f.name for f in fields(Related)})
+        if unknown:
+            raise RulesError(
+                f"Theme {entry['slug']!r} in {path} has unknown related {', '.join(unknown)}."
+            )
         rules.append(
             ThemeRules(
                 slug=entry["slug"],
@@ -133,9 +159,17 @@ def _load_rules(path: str, _mtime: float) -> tuple[ThemeRules, ...]:
                 match=tuple(entry["match"]),
                 unless=tuple(entry.get("unless", ())),
                 sections=tuple(entry.get("sections", ())),
+                related=Related(
+                    **{key: tuple(words) for key, words in entry.get("related", {}).items()}
+                ),
             )
         )
     return tuple(rules)
+
+
+def related_by_theme() -> dict[str, Related]:
+    """Where the findings on each theme sit, by slug, for the themes that say."""
+    return {rule.slug: rule.related for rule in load_rules() if rule.related != Related()}
 
 
 def rule_themes(text: str, section: str | None = None, rules=None) -> list[str]:
@@ -841,13 +875,22 @@ def _ordered_groups(groups: list[RecurringGroup]) -> list[RecurringGroup]:
     return sorted(groups, key=lambda g: (-g.inspection_count, -g.recommendation_count, g.text))
 
 
+def _commonest_wording(counts: dict[str, int]) -> str:
+    """The wording most recommendations of a group use, as published less a closing full
+    stop; the shortest of equally common ones."""
+    wordings = Counter()
+    for text, n in counts.items():
+        wordings[text.rstrip(". ")] += n
+    return max(wordings, key=lambda t: (wordings[t], -len(t), t))
+
+
 def recurring_groups(recommendations, names=None, min_inspections: int = 2):
     """`recommendations` (with inspection and addressee loaded) grouped by the advice they
     give, where at least `min_inspections` inspections gave it; most inspections first.
-    `names`: the body names to mask (default: those of the recommendations' bodies)."""
+    `names`: the body names to mask (default: every body's, body_names())."""
     recommendations = list(recommendations)
     if names is None:
-        names = _body_names(*{b for r in recommendations for b in (r.inspection.body, r.addressee)})
+        names = body_names()
     cluster_of = {}
     for number, texts in enumerate(cluster_texts({r.text for r in recommendations}, names)):
         cluster_of.update(dict.fromkeys(texts, number))
@@ -866,7 +909,7 @@ def recurring_groups(recommendations, names=None, min_inspections: int = 2):
                 themes.setdefault(theme.pk, theme)
         groups.append(
             RecurringGroup(
-                text=Counter(r.text.rstrip(". ") for r in group).most_common(1)[0][0],
+                text=_commonest_wording(Counter(r.text for r in group)),
                 recommendations=group,
                 inspection_count=len(inspections),
                 recommendation_count=len(group),
@@ -875,6 +918,21 @@ def recurring_groups(recommendations, names=None, min_inspections: int = 2):
             )
         )
     return _ordered_groups(groups)
+
+
+def recurring_group(recommendation, queryset) -> RecurringGroup | None:
+    """The group of recurring_groups(queryset) that `recommendation` is in, with all its
+    recommendations loaded from `queryset`; None when no other inspection gave its advice.
+
+    Which wordings are one group depends on every wording (a group is whatever its
+    wordings' overlaps link), so all of `queryset`'s texts are grouped, and only the one
+    group's recommendations loaded: three queries whatever the size of the data.
+    """
+    names = body_names()
+    texts = queryset.order_by().values_list("text", flat=True).distinct()
+    wordings = next((c for c in cluster_texts(texts, names) if recommendation.text in c), [])
+    groups = recurring_groups(queryset.filter(text__in=wordings), names=names)
+    return groups[0] if groups else None
 
 
 def recurring_groups_for_page(queryset, shown: int = RECURRING_SHOWN) -> list[RecurringGroup]:
@@ -930,7 +988,7 @@ def recurring_groups_for_page(queryset, shown: int = RECURRING_SHOWN) -> list[Re
         cluster_texts_ = [t for t, c in cluster_of.items() if c == cluster]
         groups.append(
             RecurringGroup(
-                text=max(cluster_texts_, key=lambda t: (counts[t], -len(t))).rstrip(". "),
+                text=_commonest_wording({t: counts[t] for t in cluster_texts_}),
                 recommendations=members,
                 inspection_count=len(inspections[cluster]),
                 recommendation_count=sum(counts[t] for t in cluster_texts_),

@@ -62,6 +62,41 @@ def test_a_broken_rules_file_is_reported(tmp_path):
         themes.load_rules(path)
 
 
+def test_an_unknown_key_in_a_themes_related_findings_is_reported(tmp_path):
+    path = tmp_path / "themes.toml"
+    path.write_text(
+        '[[theme]]\nslug = "a"\nname = "A"\nmatch = ["x"]\n[theme.related]\ncodes = []\n'
+    )
+    with pytest.raises(themes.RulesError, match="unknown related codes"):
+        themes.load_rules(path)
+
+
+def test_each_theme_says_where_its_findings_sit():
+    related = themes.related_by_theme()
+    assert set(related) == {rule.slug for rule in themes.load_rules()}
+    assert related["risk-of-harm"] == themes.Related(
+        standards=("2.2", "2.3", "2.4", "2.5"),
+        sections=(
+            "Protecting the public",
+            "Statutory victim work",
+            "Learning from serious further offence investigations",
+        ),
+        key_questions=("safe",),
+    )
+
+
+def test_where_findings_sit_names_standards_and_headings_of_the_reports(published_data):
+    """A mistyped code or heading would quietly show a recommendation no findings."""
+    from inspections.models import Section
+    from ratings.models import Standard
+
+    codes = set(Standard.objects.filter(programme__slug="pdu").values_list("code", flat=True))
+    headings = set(Section.objects.values_list("name", flat=True))
+    for slug, places in themes.related_by_theme().items():
+        assert set(places.standards) <= codes, slug
+        assert set(places.sections) <= headings, slug
+
+
 def test_words_match_whole():
     assert "premises" in slugs_for("The office was in a poor state.")
     assert "premises" not in slugs_for("Probation officers were experienced.")
@@ -111,6 +146,11 @@ def test_findings_under_a_section_are_on_its_theme():
 )  # fmt: skip
 def test_each_theme_catches_its_topic(text, slug):
     assert slug in slugs_for(text)
+
+
+def test_a_record_can_be_on_several_themes():
+    text = "improve the arrangements for information sharing to ensure that domestic abuse "
+    assert {"domestic-abuse-and-safeguarding", "information-sharing"} <= set(slugs_for(text))
 
 
 # --- Tags kept in step with the data ------------------------------------------------------
@@ -403,6 +443,22 @@ def test_the_same_advice_to_different_pdus_is_one_group(published_data):
     groups = themes.recurring_groups(recommendations)
     staffing = next(g for g in groups if "sufficient staffing resource" in g.text)
     assert staffing.inspection_count >= 3
+
+
+def test_the_group_of_one_recommendation_is_its_group_among_all(
+    published_data, django_assert_num_queries
+):
+    published = Recommendation.objects.published().select_related("inspection__body", "addressee")
+    every = themes.recurring_groups(published)
+    for recommendation in Recommendation.objects.all():
+        with django_assert_num_queries(3):
+            group = themes.recurring_group(recommendation, published)
+        holding = [g for g in every if recommendation in g.recommendations]
+        if holding:
+            assert group.recommendations == holding[0].recommendations
+            assert group.text == holding[0].text
+        else:
+            assert group is None
 
 
 def test_recurring_page_groups_the_staff_incentives_recommendation(client, published_data):

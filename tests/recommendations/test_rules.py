@@ -157,36 +157,3 @@ def test_status_counts_by_month_replays_the_history():
         Counter({"in_progress": 2, "": 1}),
         Counter({"implemented": 1, "in_progress": 1, "": 1}),
     ]
-
-
-# --- Recurring and themes ---------------------------------------------------------------------
-
-
-def test_recurring_texts_match_despite_articles_case_and_punctuation():
-    assert rules.normalise_text("increase quality assurance activity at a PDU level.") == (
-        rules.normalise_text("Increase quality assurance activity at PDU level")
-    )
-
-
-def test_different_recommendations_do_not_match():
-    assert rules.normalise_text("ensure Lambeth PDU has sufficient staffing") != (
-        rules.normalise_text("ensure Newham PDU has sufficient staffing")
-    )
-
-
-def test_themes_come_from_keywords():
-    text = "ensure that domestic abuse and safeguarding checks are completed"
-    assert [theme.slug for theme in rules.themes_for_text(text)] == ["risk"]
-
-
-def test_a_recommendation_can_be_on_several_themes():
-    text = "ensure staff responsible for case management oversight have the skills"
-    assert {t.slug for t in rules.themes_for_text(text)} == {"quality", "staffing"}
-
-
-def test_every_published_recommendation_has_a_theme(published_data):
-    from recommendations.models import Recommendation
-
-    without = [r.text for r in Recommendation.objects.all() if not rules.themes_for_text(r.text)]
-    # The rule is simple; these few are on no theme, and say so on their page.
-    assert len(without) <= 3, without
