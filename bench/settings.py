@@ -1,4 +1,4 @@
-"""Settings for timing the explorer with `manage.py benchmark_search`: production settings
+"""Settings for timing the explorer with `bench/benchmark_search.py`: production settings
 (DEBUG off, so no query log and cached templates), served over plain HTTP on 127.0.0.1
 with unhashed static file names, so no collectstatic is needed to run it.
 

@@ -69,6 +69,7 @@ from .dates import MONTH, month_number
 from .types import (
     IMPROVEMENT,
     OTHER,
+    RATING_POINTS,
     STRENGTH,
     ParsedFinding,
     ParsedKeyQuestion,
@@ -90,7 +91,6 @@ _RATING_NAMES = {
     "not applicable": NOT_INSPECTED,
     "n/a": NOT_INSPECTED,
 }
-_POINTS = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
 _RATING = r"Outstanding|Good|Requires\s+improvement|Inadequate"
 _ANY_RATING = _RATING + r"|Not\s+inspected|Not\s+applicable|N/A"
 
@@ -1080,10 +1080,10 @@ def _check_score(
     score: int | None, max_score: int | None, ratings: list[ParsedRating], problems: list[str]
 ) -> None:
     """Flag a published score that the published ratings do not add up to (never recomputed)."""
-    rated = [rating for rating in ratings if rating.rating in _POINTS]
+    rated = [rating for rating in ratings if rating.rating in RATING_POINTS]
     if score is None or not rated:
         return
-    points = sum(_POINTS[rating.rating] for rating in rated)
+    points = sum(RATING_POINTS[rating.rating] for rating in rated)
     if (points, 3 * len(rated)) != (score, max_score):
         problems.append(
             f"Score {score}/{max_score} does not match the ratings listed "

@@ -20,6 +20,7 @@ from .dates import MONTH, MONTH_YEAR, first_of_month
 from .types import (
     IMPROVEMENT,
     OTHER,
+    RATING_POINTS,
     STRENGTH,
     ParsedFinding,
     ParsedRating,
@@ -107,7 +108,6 @@ _RATINGS = {
     "inadequate": "Inadequate",
     "not inspected": "Not inspected",
 }
-_POINTS = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
 _RATING_WORDS = "|".join(_RATINGS)
 _RATING_SUFFIX = re.compile(rf"^(?P<name>.+?)\s+(?P<rating>{_RATING_WORDS})$", re.IGNORECASE)
 _SCORE_CELL = re.compile(r"^Score\b\s*(?P<value>.*)$", re.IGNORECASE)
@@ -536,11 +536,11 @@ class _AnnexTwoReader:
         ):
             if value is None:
                 self.problems.append(f"annexe two, {pdu.pdu_name}: {label} not found")
-        rated = [r.rating for r in pdu.ratings if r.rating in _POINTS]
+        rated = [r.rating for r in pdu.ratings if r.rating in RATING_POINTS]
         if not rated:
             self.problems.append(f"annexe two, {pdu.pdu_name}: no standard ratings found")
             return
-        points = sum(_POINTS[r] for r in rated)
+        points = sum(RATING_POINTS[r] for r in rated)
         if pdu.score is not None and pdu.score != points:
             self.problems.append(
                 f"annexe two, {pdu.pdu_name}: score {pdu.score} differs from the ratings' {points}"

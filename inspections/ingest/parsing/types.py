@@ -15,6 +15,11 @@ STRENGTH = "strength"
 IMPROVEMENT = "improvement"
 OTHER = "other"
 
+# The points each rating scores in a published score ("Score 9/24"): the parsers use them
+# only to flag a published score that the published ratings do not add up to. The domain's
+# own table is ratings/rules.py's POINTS; this package imports nothing of the app.
+RATING_POINTS = {"Outstanding": 3, "Good": 2, "Requires improvement": 1, "Inadequate": 0}
+
 
 class ParseError(ValueError):
     """The text is not the kind of document the parser reads."""

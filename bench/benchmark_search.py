@@ -1,6 +1,10 @@
 """Benchmark the findings explorer at scale, on SQLite and PostgreSQL, against Datasette.
 
-Why a command and not a test: timings depend on the machine and take minutes; the
+    python bench/benchmark_search.py [--findings 100000] [--requests 30] [--warmup 3]
+        [--reuse] [--skip-postgres] [--skip-datasette] [--sqlite-path bench/bench.db]
+        [--postgres-url postgres://postgres@127.0.0.1:5432/inspection_findings_bench]
+
+Why a script and not a test: timings depend on the machine and take minutes; the
 issue asks for numbers to record (README, Performance), not a pass/fail gate.
 
 One run:
@@ -18,7 +22,8 @@ One run:
    spell of the machine falls on all alike), and prints p50 and p95 latency side by side.
 
 Databases are kept for --reuse, so later runs skip building. Nothing here runs in
-`make test`.
+`make test`. The script does not load Django itself: it drives `manage.py`, and itself
+with `--populate` (which sets Django up on the benchmark database), in subprocesses.
 """
 
 from __future__ import annotations
@@ -40,13 +45,9 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from auditlog.context import disable_auditlog
-from django.conf import settings
-from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandError
-from django.db import connection, transaction
-
-BENCH_DIR = Path(settings.BASE_DIR) / "bench"
+ROOT = Path(__file__).resolve().parent.parent
+MANAGE = ROOT / "manage.py"
+BENCH_DIR = ROOT / "bench"
 DEFAULT_SQLITE = BENCH_DIR / "bench.db"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/inspection_findings_bench"
 DJANGO_PORTS = {"SQLite": 8766, "PostgreSQL": 8767}
@@ -119,6 +120,9 @@ FINDINGS_PER_INSPECTION = 70
 def populate(findings_wanted: int, seed: int = 20221001, out=sys.stdout) -> dict[str, int]:
     """Fill an empty, migrated database with the published data and generated inspections
     until it holds at least `findings_wanted` findings; the counts."""
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
     from inspections.explorer import search, themes
     from inspections.models import ContextFigure, Finding, Inspection, SourceDocument
     from pdus.models import Body, Region
@@ -264,6 +268,10 @@ def SEARCHED_TABLES():  # noqa: N802 - a constant that needs the app loaded
 # --- Timing ------------------------------------------------------------------------------
 
 
+class BenchmarkError(Exception):
+    """The benchmark cannot go on; the message says why."""
+
+
 @dataclass
 class Timing:
     p50: float
@@ -307,7 +315,7 @@ def time_urls(urls: dict[str, str], warmup: int, requests: int) -> dict[str, Tim
 
 
 class Server:
-    """A server process on 127.0.0.1, started and stopped by this command only."""
+    """A server process on 127.0.0.1, started and stopped by this script only."""
 
     def __init__(self, args: list[str], port: int, env: dict, ready_path: str):
         self.args, self.port, self.env, self.ready_path = args, port, env, ready_path
@@ -324,7 +332,7 @@ class Server:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise CommandError(
+                raise BenchmarkError(
                     f"{self.args[0]} stopped: {self.process.stderr.read().decode()[-2000:]}"
                 )
             try:
@@ -335,7 +343,7 @@ class Server:
             except (urllib.error.URLError, ConnectionError, TimeoutError):
                 time.sleep(0.3)
         self.__exit__()
-        raise CommandError(f"{self.args} did not answer on port {self.port} within 60 s.")
+        raise BenchmarkError(f"{self.args} did not answer on port {self.port} within 60 s.")
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -354,73 +362,55 @@ def port_is_free(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) != 0
 
 
-class Command(BaseCommand):
-    help = (
-        "Build a 100,000-finding dataset on SQLite and PostgreSQL and report p50/p95 latency "
-        "of the explorer's search and facet pages beside Datasette on the same SQLite file."
-    )
+class Benchmark:
+    """One run: build the databases, serve them, time the searches, report."""
 
-    def add_arguments(self, parser):
-        parser.add_argument("--findings", type=int, default=100_000)
-        parser.add_argument("--requests", type=int, default=30, help="Timed requests per URL.")
-        parser.add_argument("--warmup", type=int, default=3, help="Untimed requests first.")
-        parser.add_argument("--sqlite-path", default=str(DEFAULT_SQLITE))
-        parser.add_argument(
-            "--postgres-url",
-            default=DEFAULT_POSTGRES,
-            help="The benchmark database; its name must end in 'bench'. Created if missing.",
-        )
-        parser.add_argument("--skip-postgres", action="store_true")
-        parser.add_argument("--skip-datasette", action="store_true")
-        parser.add_argument(
-            "--reuse",
-            action="store_true",
-            help="Keep benchmark databases that already hold enough findings.",
-        )
-        parser.add_argument("--populate", action="store_true", help=argparse.SUPPRESS)
+    def __init__(self, args: argparse.Namespace):
+        self.args = args
 
-    def handle(self, *args, **options):
-        if options["populate"]:
-            # Run in a subprocess, against the benchmark database in DATABASE_URL.
-            # Generated records, not anyone's changes: kept out of the audit log.
-            with disable_auditlog():
-                counts = populate(options["findings"], out=self.stdout)
-            self.stdout.write(" ".join(f"{k}={v}" for k, v in counts.items()))
-            return
+    def run(self) -> None:
+        args = self.args
         started = time.perf_counter()
-        targets = [("SQLite", f"sqlite:///{Path(options['sqlite_path']).resolve()}")]
-        if not options["skip_postgres"]:
-            name = urllib.parse.urlparse(options["postgres_url"]).path.lstrip("/")
+        targets = [("SQLite", f"sqlite:///{Path(args.sqlite_path).resolve()}")]
+        if not args.skip_postgres:
+            name = urllib.parse.urlparse(args.postgres_url).path.lstrip("/")
             if not name.endswith("bench"):
-                raise CommandError("The PostgreSQL benchmark database's name must end in 'bench'.")
-            targets.append(("PostgreSQL", options["postgres_url"]))
+                raise BenchmarkError(
+                    "The PostgreSQL benchmark database's name must end in 'bench'."
+                )
+            targets.append(("PostgreSQL", args.postgres_url))
         for port in (*DJANGO_PORTS.values(), DATASETTE_PORT):
             if not port_is_free(port):
-                raise CommandError(f"Port {port} on 127.0.0.1 is in use.")
+                raise BenchmarkError(f"Port {port} on 127.0.0.1 is in use.")
         counts = {}
         for label, url in targets:
-            counts[label] = self.build(label, url, options)
-        results = self.time_all(targets, Path(options["sqlite_path"]).resolve(), options)
-        self.report(results, counts, options, time.perf_counter() - started)
+            counts[label] = self.build(label, url)
+        results = self.time_all(targets, Path(args.sqlite_path).resolve())
+        self.report(results, counts, time.perf_counter() - started)
 
     # -- building --
 
     def env(self, database_url: str) -> dict:
         return {**os.environ, "DATABASE_URL": database_url, "DJANGO_DEBUG": "true"}
 
-    def manage(self, database_url: str, *args: str) -> str:
-        result = subprocess.run(  # noqa: S603
-            [sys.executable, str(Path(settings.BASE_DIR) / "manage.py"), *args],
+    def run_python(self, database_url: str, *argv: str) -> str:
+        """Run a Python script of ours on `database_url`: its output, or BenchmarkError."""
+        result = subprocess.run(  # noqa: S603 - our own argv, no shell
+            [sys.executable, *argv],
             env=self.env(database_url),
             capture_output=True,
             text=True,
             check=False,
         )
         if result.returncode:
-            raise CommandError(f"manage.py {' '.join(args)} failed:\n{result.stderr[-3000:]}")
+            command = " ".join([Path(argv[0]).name, *argv[1:]])
+            raise BenchmarkError(f"{command} failed:\n{result.stderr[-3000:]}")
         return result.stdout
 
-    def findings_in(self, label: str, url: str) -> int:
+    def manage(self, database_url: str, *args: str) -> str:
+        return self.run_python(database_url, str(MANAGE), *args)
+
+    def findings_in(self, url: str) -> int:
         out = self.manage(
             url,
             "shell",
@@ -429,20 +419,21 @@ class Command(BaseCommand):
         )
         return int(out.strip().splitlines()[-1])
 
-    def build(self, label: str, url: str, options) -> str:
-        self.stdout.write(f"== {label}: {url}")
+    def build(self, label: str, url: str) -> str:
+        args = self.args
+        print(f"== {label}: {url}", flush=True)
         if label == "SQLite":
             path = Path(urllib.parse.urlparse(url).path)
             exists = path.exists()
         else:
             exists = self.postgres_database(url, create=False)
-        if exists and options["reuse"]:
+        if exists and args.reuse:
             try:
-                found = self.findings_in(label, url)
-            except CommandError:
+                found = self.findings_in(url)
+            except BenchmarkError:
                 found = 0
-            if found >= options["findings"]:
-                self.stdout.write(f"   reusing: {found} findings")
+            if found >= args.findings:
+                print(f"   reusing: {found} findings", flush=True)
                 return self.manage(url, "shell", "-c", COUNTS).strip().splitlines()[-1]
         if label == "SQLite":
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -452,11 +443,11 @@ class Command(BaseCommand):
             self.postgres_database(url, create=True)
         started = time.perf_counter()
         self.manage(url, "migrate", "--noinput", "-v", "0")
-        out = self.manage(
-            url, "benchmark_search", "--populate", "--findings", str(options["findings"])
+        out = self.run_python(
+            url, str(Path(__file__).resolve()), "--populate", "--findings", str(args.findings)
         )
-        self.stdout.write("   " + out.strip().replace("\n", "\n   "))
-        self.stdout.write(f"   built in {time.perf_counter() - started:.0f} s")
+        print("   " + out.strip().replace("\n", "\n   "))
+        print(f"   built in {time.perf_counter() - started:.0f} s", flush=True)
         return out.strip().splitlines()[-1]
 
     def postgres_database(self, url: str, *, create: bool) -> bool:
@@ -495,7 +486,7 @@ class Command(BaseCommand):
     def explorer_server(self, label: str, database_url: str) -> Server:
         argv = [
             sys.executable,
-            str(Path(settings.BASE_DIR) / "manage.py"),
+            str(MANAGE),
             "runserver",
             f"127.0.0.1:{DJANGO_PORTS[label]}",
             "--noreload",
@@ -518,7 +509,7 @@ class Command(BaseCommand):
     def datasette_server(self, database: Path) -> Server | None:
         datasette = Path(sys.executable).with_name("datasette")
         if not datasette.exists():
-            self.stderr.write("Datasette is not installed (requirements-dev.txt); skipped.")
+            print("Datasette is not installed (requirements-dev.txt); skipped.", file=sys.stderr)
             return None
         argv = [
             str(datasette),
@@ -543,14 +534,15 @@ class Command(BaseCommand):
         ]
         return Server(argv, DATASETTE_PORT, os.environ.copy(), "/-/versions.json")
 
-    def time_all(self, targets, database: Path, options) -> dict[str, dict[str, Timing]]:
+    def time_all(self, targets, database: Path) -> dict[str, dict[str, Timing]]:
         """Serve the explorer on each database and Datasette on the SQLite file, all at once,
         and time each query on each server in turn (see time_urls)."""
+        args = self.args
         results: dict[str, dict[str, Timing]] = {f"Explorer on {label}": {} for label, _ in targets}
         with contextlib.ExitStack() as servers:
             for label, url in targets:
                 servers.enter_context(self.explorer_server(label, url))
-            datasette = None if options["skip_datasette"] else self.datasette_server(database)
+            datasette = None if args.skip_datasette else self.datasette_server(database)
             if datasette is not None:
                 servers.enter_context(datasette)
                 results[DATASETTE] = {}
@@ -564,31 +556,32 @@ class Command(BaseCommand):
                     urls[DATASETTE] = f"http://127.0.0.1:{DATASETTE_PORT}" + case.replace(
                         "/bench/", f"/{database.stem}/", 1
                     )
-                timings = time_urls(urls, options["warmup"], options["requests"])
+                timings = time_urls(urls, args.warmup, args.requests)
                 for server, timing in timings.items():
                     results[server][name] = timing
-                self.stdout.write(
+                print(
                     f"   {name}: "
-                    + ", ".join(f"{server} {t.p50:.0f}" for server, t in timings.items())
+                    + ", ".join(f"{server} {t.p50:.0f}" for server, t in timings.items()),
+                    flush=True,
                 )
         return results
 
     # -- reporting --
 
-    def report(self, results, counts, options, elapsed: float):
+    def report(self, results, counts, elapsed: float) -> None:
+        args = self.args
         columns = list(results)
-        self.stdout.write("")
-        self.stdout.write(
-            f"Latency in ms, p50 / p95 of {options['requests']} sequential requests after "
-            f"{options['warmup']} untimed, each a whole page over HTTP on 127.0.0.1, the "
+        print()
+        print(
+            f"Latency in ms, p50 / p95 of {args.requests} sequential requests after "
+            f"{args.warmup} untimed, each a whole page over HTTP on 127.0.0.1, the "
             "servers taking turns request by request; the explorer with DEBUG off under "
             "runserver (one thread), Datasette immutable under its uvicorn."
         )
         for label, line in counts.items():
-            self.stdout.write(f"{label}: {line}")
-        header = "| Query | " + " | ".join(columns) + " |"
-        self.stdout.write(header)
-        self.stdout.write("|" + " --- |" * (len(columns) + 1))
+            print(f"{label}: {line}")
+        print("| Query | " + " | ".join(columns) + " |")
+        print("|" + " --- |" * (len(columns) + 1))
         for name, _, _ in CASES:
             cells = []
             for column in columns:
@@ -599,8 +592,8 @@ class Command(BaseCommand):
                     cells.append(f"HTTP {timing.status}")
                 else:
                     cells.append(f"{timing.p50:.0f} / {timing.p95:.0f}")
-            self.stdout.write(f"| {name} | " + " | ".join(cells) + " |")
-        self.stdout.write(f"Whole run: {elapsed / 60:.1f} minutes.")
+            print(f"| {name} | " + " | ".join(cells) + " |")
+        print(f"Whole run: {elapsed / 60:.1f} minutes.")
 
 
 COUNTS = (
@@ -609,3 +602,55 @@ COUNTS = (
     "print(f'findings={Finding.objects.count()} recommendations={Recommendation.objects.count()} "
     "figures={ContextFigure.objects.count()} inspections={Inspection.objects.count()}')"
 )
+
+
+def populate_here(findings: int) -> None:
+    """--populate: fill the benchmark database in DATABASE_URL (run in a subprocess)."""
+    sys.path.insert(0, str(ROOT))  # run as a file, the script sees only bench/
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+    from auditlog.context import disable_auditlog
+
+    # Generated records, not anyone's changes: kept out of the audit log.
+    with disable_auditlog():
+        counts = populate(findings)
+    print(" ".join(f"{k}={v}" for k, v in counts.items()))
+
+
+def main():
+    parser = argparse.ArgumentParser(
+        description="Build a 100,000-finding dataset on SQLite and PostgreSQL and report "
+        "p50/p95 latency of the explorer's search and facet pages beside Datasette on the "
+        "same SQLite file."
+    )
+    parser.add_argument("--findings", type=int, default=100_000)
+    parser.add_argument("--requests", type=int, default=30, help="Timed requests per URL.")
+    parser.add_argument("--warmup", type=int, default=3, help="Untimed requests first.")
+    parser.add_argument("--sqlite-path", default=str(DEFAULT_SQLITE))
+    parser.add_argument(
+        "--postgres-url",
+        default=DEFAULT_POSTGRES,
+        help="The benchmark database; its name must end in 'bench'. Created if missing.",
+    )
+    parser.add_argument("--skip-postgres", action="store_true")
+    parser.add_argument("--skip-datasette", action="store_true")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="Keep benchmark databases that already hold enough findings.",
+    )
+    parser.add_argument("--populate", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.populate:
+        populate_here(args.findings)
+        return
+    try:
+        Benchmark(args).run()
+    except BenchmarkError as error:
+        raise SystemExit(str(error)) from None
+
+
+if __name__ == "__main__":
+    main()
