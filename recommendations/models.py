@@ -55,10 +55,6 @@ class RecommendationQuerySet(models.QuerySet):
             | models.Exists(ProgressUpdate.objects.filter(recommendation=models.OuterRef("pk")))
         )
 
-    def for_region(self, region):
-        """Recommendations addressed to the region or to any of its bodies."""
-        return self.filter(addressee__region=region)
-
     def for_tracker(self):
         """Rows of the tracker: each with its addressee, inspection, body and tracking, in
         one query, newest inspection first and in the document's order within it."""

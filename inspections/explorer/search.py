@@ -228,19 +228,6 @@ def install_index(connection, tables=None) -> None:
                     cursor.execute(statement)
 
 
-def uninstall_index(connection) -> None:
-    with connection.cursor() as cursor:
-        for _, table, _column in SEARCHED:
-            if connection.vendor == "sqlite":
-                for trigger in sorted(_sqlite_trigger_names(table)):
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-                cursor.execute(f"DROP TABLE IF EXISTS {table}_fts")
-            elif connection.vendor == "postgresql":
-                cursor.execute(f"DROP TRIGGER IF EXISTS {table}_search_vector ON {table}")
-                cursor.execute(f"DROP INDEX IF EXISTS {table}_search_vector")
-                cursor.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS search_vector")
-
-
 def missing_index_tables(connection) -> list[str]:
     """The searched tables whose index, column or triggers are missing."""
     tables = [table for _, table, _ in SEARCHED]

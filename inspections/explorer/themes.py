@@ -99,12 +99,9 @@ class ThemeRules:
     sections: tuple[str, ...] = ()
     related: Related = Related()
 
-    def applies_to(self, text: str, section: str | None = None) -> bool:
-        """Whether a record with `text` (under report heading `section`) is on the theme."""
-        return self.applies_to_normalised(normalise(text), normalise(section or ""))
-
     def applies_to_normalised(self, text: str, section: str) -> bool:
-        """applies_to() for text and section already normalise()d (tagging many at once)."""
+        """Whether a record with `text` (under report heading `section`), both already
+        normalise()d, is on the theme."""
         unless = _compiled(self.unless)
         if unless is not None and unless.search(text):
             return False
@@ -422,14 +419,6 @@ def install_triggers(connection, tables=None) -> None:
             )
 
 
-def uninstall_triggers(connection) -> None:
-    triggers.drop(
-        connection,
-        ((table, _trigger_names(connection, table)) for _, table, _ in QUEUED_TABLES),
-        function="inspections_queue_untagged",
-    )
-
-
 def ensure_triggers(connection) -> list[str]:
     """Put back missing queueing and theme-bit triggers (a remade SQLite table loses them);
     the tables they were missing on."""
@@ -542,12 +531,6 @@ def install_bit_triggers(connection) -> None:
                 f"JOIN inspections_theme th ON th.id = tt.theme_id "
                 f"WHERE tt.{column} = {table}.id), 0) AS BIGINT)"
             )
-
-
-def uninstall_bit_triggers(connection) -> None:
-    triggers.drop(
-        connection, [(TAGS, _bit_trigger_names(connection))], function="inspections_theme_bits"
-    )
 
 
 # --- The theme pages ----------------------------------------------------------------------

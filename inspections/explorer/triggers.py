@@ -1,9 +1,5 @@
 """What the explorer's trigger sets (search index, tagging queue, theme bits, facet token)
-share: reading which triggers exist, and dropping a set of them."""
-
-from __future__ import annotations
-
-from collections.abc import Iterable
+share: reading which triggers exist, to put back any a migration lost."""
 
 
 def present(connection) -> set[str]:
@@ -14,16 +10,3 @@ def present(connection) -> set[str]:
         else:
             cursor.execute("SELECT tgname FROM pg_trigger WHERE NOT tgisinternal")
         return {row[0] for row in cursor.fetchall()}
-
-
-def drop(connection, triggers: Iterable[tuple[str, Iterable[str]]], function: str = "") -> None:
-    """Drop each (table, trigger names) of `triggers`, then `function` on PostgreSQL."""
-    with connection.cursor() as cursor:
-        for table, names in triggers:
-            for name in sorted(names):
-                if connection.vendor == "sqlite":
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
-                elif connection.vendor == "postgresql":
-                    cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
-        if function and connection.vendor == "postgresql":
-            cursor.execute(f"DROP FUNCTION IF EXISTS {function}()")
