@@ -1,9 +1,14 @@
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
+from django.forms.models import BaseInlineFormSet
+from django.urls import reverse
+from django.utils.html import format_html
 
 from ratings.models import KeyQuestionScore, StandardRating
 from recommendations.models import Recommendation
 
+from .ingest import checks
 from .models import (
     ContextFigure,
     DataQualityNote,
@@ -28,8 +33,48 @@ class SourceDocumentAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     search_fields = ["title", "filename", "author"]
 
 
+class RatingsFollowingTheRuleFormSet(BaseInlineFormSet):
+    """An inspection's ratings, each refused where it departs from HMIP's rule without the
+    inspectors' reason, as the entry step refuses it.
+
+    `key_question_scores` is the formset of percentages posted on the same page (see
+    InspectionAdmin), so a rating is checked against the percentages saved with it.
+    """
+
+    key_question_scores = None
+
+    def clean(self):
+        super().clean()
+        percentages = self.percentages()
+        if percentages is None:
+            return  # the percentages have errors of their own, to be corrected first
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", {})
+            if form.errors or not data.get("standard") or data.get("DELETE"):
+                continue
+            if error := checks.rating_departure(
+                data["standard"], data.get("rating"), data.get("override_reason", ""), percentages
+            ):
+                form.add_error("rating", error)
+
+    def percentages(self):
+        """Percentages 'Yes' by key question as they will be saved; None while the posted
+        ones have errors."""
+        scores = self.key_question_scores
+        if scores is None:
+            return checks.saved_percentages(self.instance) if self.instance.pk else {}
+        if not scores.is_valid():
+            return None
+        return {
+            form.cleaned_data["key_question"].pk: form.cleaned_data["percent_yes"]
+            for form in scores.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE")
+        }
+
+
 class StandardRatingInline(LookupSafeMixin, admin.TabularInline):
     model = StandardRating
+    formset = RatingsFollowingTheRuleFormSet
     extra = 0
     fields = ["standard", "rating", "published_code", "override_reason"]
     autocomplete_fields = ["standard"]
@@ -55,8 +100,26 @@ class DataQualityNoteInline(LookupSafeMixin, admin.TabularInline):
     fields = ["kind", "description", "source_document", "compared_document"]
 
 
+class InspectionForm(forms.ModelForm):
+    """The publication date checked as the entry step and the publication checks do."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if error := checks.publication_date_error(
+            cleaned.get("fieldwork_start"),
+            cleaned.get("published"),
+            cleaned.get("published_precision", self.instance.published_precision),
+        ):
+            self.add_error("published", error)
+        return cleaned
+
+
 @admin.register(Inspection)
 class InspectionAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
+    """Inspections as entered. The score, maximum and overall rating are computed from the
+    ratings, and publishing goes through the review step's checks, so none is typed here."""
+
+    form = InspectionForm
     list_display = ["title", "body", "programme", "fieldwork_start", "score", "overall_rating"]
     list_filter = ["programme", "overall_rating", "is_published", "body__region", "body__kind"]
     list_select_related = ["body", "programme"]
@@ -65,12 +128,54 @@ class InspectionAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     date_hierarchy = "fieldwork_start"
     prepopulated_fields = {"slug": ["title"]}
     autocomplete_fields = ["body"]
+    exclude = ["is_published"]  # shown as `publication`, with the way to change it
+    readonly_fields = ["score", "max_score", "overall_rating", "publication"]
     inlines = [
         StandardRatingInline,
         KeyQuestionScoreInline,
         RecommendationInline,
         DataQualityNoteInline,
     ]
+
+    @admin.display(description="published")
+    def publication(self, inspection):
+        if inspection.pk is None:
+            return "No: a new inspection is a draft until it is published from its review step."
+        if inspection.is_published:
+            return format_html(
+                'Yes. To correct it as a draft, <a href="{}">unpublish it</a>.',
+                reverse("inspections:manage_unpublish", args=[inspection.slug]),
+            )
+        return format_html(
+            'No: it is a draft. Publish it from <a href="{}">its review step</a>, which checks '
+            "it first.",
+            reverse("inspections:manage_review", args=[inspection.slug]),
+        )
+
+    def view_on_site(self, inspection):
+        # The public page shows only published inspections; a draft is seen in its review.
+        if inspection.is_published:
+            return inspection.get_absolute_url()
+        return reverse("inspections:manage_review", args=[inspection.slug])
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.is_published = False  # published only through the review step's checks
+        super().save_model(request, obj, form, change)
+
+    def _create_formsets(self, request, obj, change):
+        # Ratings are checked against the percentages posted with them; Django's admin
+        # offers no public way to hand one inline's formset another's.
+        formsets, inline_instances = super()._create_formsets(request, obj, change)
+        by_model = {formset.model: formset for formset in formsets}
+        if StandardRating in by_model:
+            by_model[StandardRating].key_question_scores = by_model.get(KeyQuestionScore)
+        return formsets, inline_instances
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if any(formset.model is StandardRating and formset.has_changed() for formset in formsets):
+            checks.set_score(form.instance)
 
 
 @admin.register(Section)
@@ -89,6 +194,13 @@ class FindingAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     search_fields = ["text", "source_section"]
     ordering = ["inspection__title", "position"]
     autocomplete_fields = ["inspection", "section"]
+
+    def view_on_site(self, finding):
+        # The public page shows only published inspections' findings; a draft's are
+        # seen in its findings step.
+        if finding.inspection.is_published:
+            return finding.get_absolute_url()
+        return reverse("inspections:manage_findings", args=[finding.inspection.slug])
 
     @admin.display(description="finding")
     def short_text(self, finding):

@@ -1,5 +1,8 @@
+from django import forms
 from django.contrib import admin
 
+from inspections.ingest import checks
+from inspections.models import Inspection
 from inspections.web.admin_widgets import LookupSafeMixin
 from inspections.web.audit import AuditHistoryMixin
 
@@ -36,8 +39,28 @@ class KeyQuestionAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     ordering = ["standard__position", "position"]
 
 
+class StandardRatingForm(forms.ModelForm):
+    """Refuses a rating that departs from HMIP's rule without the inspectors' reason, as
+    the entry step does, against the inspection's saved percentages."""
+
+    def clean(self):
+        cleaned = super().clean()
+        inspection, standard = cleaned.get("inspection"), cleaned.get("standard")
+        if inspection is None or standard is None:
+            return cleaned
+        if error := checks.rating_departure(
+            standard,
+            cleaned.get("rating"),
+            cleaned.get("override_reason", ""),
+            checks.saved_percentages(inspection),
+        ):
+            self.add_error("rating", error)
+        return cleaned
+
+
 @admin.register(StandardRating)
 class StandardRatingAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
+    form = StandardRatingForm
     list_display = ["inspection", "standard", "rating", "published_code", "has_override"]
     list_filter = ["rating", "standard__programme", "standard", "inspection__body__region"]
     list_select_related = ["inspection", "standard"]
@@ -49,9 +72,54 @@ class StandardRatingAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     def has_override(self, rating):
         return rating.is_override
 
+    # The score and overall rating are computed from the ratings, so they follow every
+    # change (of the inspection a rating was moved from, too).
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        set_scores({obj.inspection_id, form.initial.get("inspection") if change else None})
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        set_scores({obj.inspection_id})
+
+    def delete_queryset(self, request, queryset):
+        inspections = set(queryset.values_list("inspection_id", flat=True))
+        super().delete_queryset(request, queryset)
+        set_scores(inspections)
+
+
+def set_scores(inspection_ids):
+    for inspection in Inspection.objects.filter(pk__in=inspection_ids - {None}):
+        checks.set_score(inspection)
+
+
+class KeyQuestionScoreForm(forms.ModelForm):
+    """Refuses a percentage that would leave the standard's saved rating departing from
+    HMIP's rule without the inspectors' reason, as the entry step does."""
+
+    def clean(self):
+        cleaned = super().clean()
+        inspection, question = cleaned.get("inspection"), cleaned.get("key_question")
+        percent = cleaned.get("percent_yes")
+        if inspection is None or question is None or percent is None:
+            return cleaned
+        rating = inspection.ratings.filter(standard=question.standard_id).first()
+        if rating is None:
+            return cleaned
+        percentages = checks.saved_percentages(inspection)
+        if self.instance.inspection_id == inspection.pk:
+            percentages.pop(self.instance.key_question_id, None)  # its value before this change
+        percentages[question.pk] = percent
+        if error := checks.rating_departure(
+            question.standard, rating.rating, rating.override_reason, percentages
+        ):
+            self.add_error("percent_yes", error)
+        return cleaned
+
 
 @admin.register(KeyQuestionScore)
 class KeyQuestionScoreAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
+    form = KeyQuestionScoreForm
     list_display = ["inspection", "key_question", "percent_yes"]
     list_filter = ["key_question__standard", "inspection__body__region"]
     list_select_related = ["inspection", "key_question"]

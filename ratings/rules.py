@@ -57,6 +57,42 @@ def rating_from_key_questions(percentages: Iterable[Decimal | int | float]) -> s
     return band_for_percentage(min(values))
 
 
+def rests_on_key_questions(rated_from_key_questions: bool, rating: str | None) -> bool:
+    """Whether a standard's rating must rest on every one of its key questions' percentages:
+    the standard is rated from them and was inspected (a rating is given, not 'not inspected')."""
+    return rated_from_key_questions and bool(rating) and rating != Rating.NOT_INSPECTED
+
+
+def departure_error(
+    standard: str,
+    rated_from_key_questions: bool,
+    rating: str | None,
+    override_reason: str,
+    percentages: Iterable[Decimal | int | float | None],
+) -> str | None:
+    """What is wrong when `rating` departs from the rule for its key questions and the
+    inspectors' reason for departing is not given; None when there is nothing to refuse.
+
+    A reason of blanks is no reason. Until every percentage is in, the rule cannot be
+    applied: the missing ones are asked for instead.
+    """
+    percentages = list(percentages)
+    if (
+        not rests_on_key_questions(rated_from_key_questions, rating)
+        or not percentages
+        or None in percentages
+    ):
+        return None
+    expected = rating_from_key_questions(percentages)
+    if expected == rating or override_reason.strip():
+        return None
+    return (
+        f"{standard} is rated {Rating(rating).label}, but its lowest key question gives "
+        f"{Rating(expected).label}: correct the rating or give the inspectors' reason for "
+        "departing from the rule"
+    )
+
+
 def points(rating: str) -> int:
     """Points a rated standard adds to the score."""
     try:

@@ -1,17 +1,20 @@
 """The checks an inspection must pass before it is published, in HMIP's own rules.
 
-The entry forms run the same checks field by field as the admin goes; publishing
-runs them all again over what is saved, so a draft finished over several sittings
-is checked as a whole.
+The entry forms and the admin run the same checks field by field as the admin goes;
+publishing runs them all again over what is saved, so a draft finished over several
+sittings is checked as a whole.
 """
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
+from collections.abc import Mapping
+from decimal import Decimal
 
-from inspections.models import Inspection
+from inspections.models import DatePrecision, Inspection
 from ratings import rules
-from ratings.models import Rating
+from ratings.models import Standard
 
 
 def set_score(inspection: Inspection) -> None:
@@ -37,47 +40,77 @@ def publication_problems(inspection: Inspection) -> list[str]:
         problems.append("Enter the inspection's title")
     if inspection.fieldwork_start is None:
         problems.append("Enter the date fieldwork started")
-    if (
-        inspection.fieldwork_start
-        and inspection.published
-        and inspection.published < inspection.fieldwork_start.replace(day=1)
+    if error := publication_date_error(
+        inspection.fieldwork_start, inspection.published, inspection.published_precision
     ):
-        problems.append("The publication date must be after fieldwork started")
+        problems.append(error)
     if inspection.programme.has_ratings:
         problems += rating_problems(inspection)
     problems += recommendation_problems(inspection)
     return problems
 
 
+def publication_date_error(
+    fieldwork_start: datetime.date | None, published: datetime.date | None, precision: str
+) -> str | None:
+    """A report cannot be published before its fieldwork started: checked to the day
+    where the publication date is known to the day.
+
+    A cover that gives only "October 2022" is stored as 1 October 2022, so such a date
+    is compared by its month (or year): any day of it may be the true one.
+    """
+    if fieldwork_start is None or published is None:
+        return None
+    if precision == DatePrecision.MONTH:
+        fieldwork_start = fieldwork_start.replace(day=1)
+    elif precision == DatePrecision.YEAR:
+        fieldwork_start = fieldwork_start.replace(month=1, day=1)
+    if published < fieldwork_start:
+        return "The publication date must be after fieldwork started"
+    return None
+
+
+def saved_percentages(inspection: Inspection) -> dict[int, Decimal]:
+    """The inspection's percentages 'Yes' as saved, by key question."""
+    return dict(inspection.key_question_scores.values_list("key_question_id", "percent_yes"))
+
+
+def rating_departure(
+    standard: Standard,
+    rating: str | None,
+    override_reason: str,
+    percentages: Mapping[int, Decimal | None],
+) -> str | None:
+    """HMIP's rule for `standard`'s rating (rules.departure_error), its key questions'
+    percentages looked up by key question in `percentages`."""
+    return rules.departure_error(
+        str(standard),
+        standard.rated_from_key_questions,
+        rating,
+        override_reason,
+        [percentages.get(question.pk) for question in standard.key_questions.all()],
+    )
+
+
 def rating_problems(inspection: Inspection) -> list[str]:
     problems = []
     ratings = {r.standard_id: r for r in inspection.ratings.all()}
-    scores: dict[int, list] = {}
-    for score in inspection.key_question_scores.select_related("key_question"):
-        scores.setdefault(score.key_question.standard_id, []).append(score)
+    percentages = saved_percentages(inspection)
     for standard in inspection.programme.standards.prefetch_related("key_questions"):
         rating = ratings.get(standard.pk)
-        if standard.is_rated and rating is None:
-            problems.append(f"Give a rating for {standard}, or record it as not inspected")
+        if rating is None:
+            if standard.is_rated:
+                problems.append(f"Give a rating for {standard}, or record it as not inspected")
             continue
-        inspected = rating is not None and rating.rating not in ("", Rating.NOT_INSPECTED)
-        if not (standard.rated_from_key_questions and inspected):
-            continue
-        answered = {s.key_question_id: s.percent_yes for s in scores.get(standard.pk, [])}
-        missing = [q for q in standard.key_questions.all() if q.pk not in answered]
-        if missing:
-            problems.append(
-                f"Enter the percentage 'Yes' for every key question of {standard}: "
-                f"{len(missing)} missing"
-            )
-            continue
-        expected = rules.rating_from_key_questions(answered.values())
-        if expected != rating.rating and not rating.override_reason:
-            problems.append(
-                f"{standard} is rated {rating.get_rating_display()}, but its lowest key "
-                f"question gives {Rating(expected).label}: correct the rating or record the "
-                "inspectors' reason for departing from the rule"
-            )
+        if rules.rests_on_key_questions(standard.rated_from_key_questions, rating.rating):
+            missing = [q for q in standard.key_questions.all() if q.pk not in percentages]
+            if missing:
+                problems.append(
+                    f"Enter the percentage 'Yes' for every key question of {standard}: "
+                    f"{len(missing)} missing"
+                )
+        if error := rating_departure(standard, rating.rating, rating.override_reason, percentages):
+            problems.append(error)
     return problems
 
 

@@ -103,9 +103,12 @@ class InspectionDetailsForm(GovukFormMixin, forms.ModelForm):
             ).exists()
         ):
             self.add_error("new_pdu_name", f"{new_name} is already in the list: choose it there")
-        start, published = cleaned.get("fieldwork_start"), cleaned.get("published")
-        if start and published and published < start:
-            self.add_error("published", "The publication date must be after fieldwork started")
+        if error := checks.publication_date_error(
+            cleaned.get("fieldwork_start"),
+            cleaned.get("published"),
+            self.instance.published_precision,
+        ):
+            self.add_error("published", error)
         return cleaned
 
     def save(self, commit=True):
@@ -202,24 +205,16 @@ class RatingsForm(GovukFormMixin, forms.Form):
         for standard in self.standards:
             rating = cleaned.get(f"rating_{standard.pk}") if standard.is_rated else None
             percentages = {q.pk: cleaned.get(f"kq_{q.pk}") for q in standard.key_questions.all()}
-            inspected = rating not in (None, "", Rating.NOT_INSPECTED)
-            if standard.rated_from_key_questions and inspected:
+            if rules.rests_on_key_questions(standard.rated_from_key_questions, rating):
                 for question in standard.key_questions.all():
                     if percentages[question.pk] is None and not self.has_error(f"kq_{question.pk}"):
                         self.add_error(
                             f"kq_{question.pk}",
                             f"Enter the percentage 'Yes' for '{question.text}'",
                         )
-                if all(p is not None for p in percentages.values()):
-                    expected = rules.rating_from_key_questions(percentages.values())
-                    override = cleaned.get(f"override_{standard.pk}", "").strip()
-                    if expected != rating and not override:
-                        self.add_error(
-                            f"rating_{standard.pk}",
-                            f"{standard}: the lowest key question gives "
-                            f"{Rating(expected).label}, not {Rating(rating).label}. Correct "
-                            "the rating or give the inspectors' reason for departing from the rule",
-                        )
+            override = cleaned.get(f"override_{standard.pk}", "")
+            if error := checks.rating_departure(standard, rating, override, percentages):
+                self.add_error(f"rating_{standard.pk}", error)
         return cleaned
 
     @transaction.atomic

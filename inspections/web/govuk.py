@@ -4,13 +4,19 @@ from django import forms
 from django.forms.utils import pretty_name
 from django.utils.text import capfirst
 
-WIDGET_CLASSES = {
-    forms.Select: "govuk-select",
-    forms.Textarea: "govuk-textarea",
-    forms.ClearableFileInput: "govuk-file-upload",
-    forms.FileInput: "govuk-file-upload",
-    forms.CheckboxInput: "govuk-checkboxes__input",
-}
+# In order: a widget takes the first class whose kind it is (checkboxes are a kind of radios
+# to Django). Hidden inputs take none; anything else is a text input.
+WIDGET_CLASSES = (
+    (forms.HiddenInput, ""),
+    (forms.CheckboxSelectMultiple, "govuk-checkboxes__input"),
+    (forms.RadioSelect, "govuk-radios__input"),
+    (forms.CheckboxInput, "govuk-checkboxes__input"),
+    (forms.Select, "govuk-select"),
+    (forms.Textarea, "govuk-textarea"),
+    (forms.FileInput, "govuk-file-upload"),
+)
+# The classes GOV.UK Frontend has an error state for.
+ERROR_CLASSES = ("govuk-input", "govuk-select", "govuk-textarea", "govuk-file-upload")
 
 
 def say_length_limits(fields):
@@ -26,7 +32,9 @@ def say_length_limits(fields):
 
 
 class GovukFormMixin:
-    """Adds the GOV.UK class for each widget, and the error class where a field failed.
+    """GOV.UK classes on every widget; hints and errors tied to their field for screen
+    readers (aria-describedby, to the ids templates/includes/field.html gives them); the
+    error class on a field that failed.
 
     Forms that add fields in their own __init__ call style_fields() again after.
     """
@@ -39,18 +47,39 @@ class GovukFormMixin:
         say_length_limits(self.fields)
         for name, field in self.fields.items():
             widget = field.widget
-            css = next(
-                (c for kind, c in WIDGET_CLASSES.items() if isinstance(widget, kind)),
-                "govuk-input",
-            )
-            if isinstance(widget, forms.NumberInput | forms.DateInput) or name.startswith("kq_"):
+            if isinstance(widget, forms.MultiWidget):
+                continue  # its template draws GOV.UK's date input itself
+            css = next((c for kind, c in WIDGET_CLASSES if isinstance(widget, kind)), "govuk-input")
+            if isinstance(widget, forms.NumberInput | forms.DateInput):
                 css += " govuk-input--width-5"
-            widget.attrs["class"] = css
+            classes = widget.attrs.get("class", "").split()
+            widget.attrs["class"] = " ".join(dict.fromkeys([*css.split(), *classes]))
+            if not widget.attrs["class"]:
+                del widget.attrs["class"]
+            if field.help_text and not self._in_fieldset(widget):
+                widget.attrs["aria-describedby"] = f"{self[name].auto_id}-hint"
+
+    @staticmethod
+    def _in_fieldset(widget):
+        # Radios, checkboxes and dates sit in a fieldset, which carries the description.
+        return isinstance(
+            widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.MultiWidget
+        )
 
     def full_clean(self):
         super().full_clean()
         for name in self.errors:
-            if name in self.fields:
-                widget = self.fields[name].widget
-                base = widget.attrs.get("class", "govuk-input").split()[0]
-                widget.attrs["class"] = f"{widget.attrs.get('class', base)} {base}--error"
+            if name not in self.fields:
+                continue
+            bound, widget = self[name], self.fields[name].widget
+            if hasattr(widget, "has_error"):
+                widget.has_error = True  # a widget that draws its own error state
+            if self._in_fieldset(widget):
+                continue
+            described = [f"{bound.auto_id}-error"]
+            if self.fields[name].help_text:
+                described.insert(0, f"{bound.auto_id}-hint")
+            widget.attrs["aria-describedby"] = " ".join(described)
+            classes = widget.attrs.get("class", "").split()
+            if classes and classes[0] in ERROR_CLASSES and f"{classes[0]}--error" not in classes:
+                widget.attrs["class"] += f" {classes[0]}--error"

@@ -210,9 +210,8 @@ def test_a_rating_must_follow_the_rule_unless_overridden(admin, draft):
     assessment = Standard.objects.get(code="2.2")
     data = ratings_data(draft, **{f"rating_{assessment.pk}": "good"})
     response = admin.post(f"/manage/{draft.slug}/ratings/", data)
-    assert "the lowest key question gives Requires improvement, not Good" in (
-        response.content.decode()
-    )
+    page = response.content.decode()
+    assert "2.2 Assessment is rated Good, but its lowest key question gives Requires" in page
     assert not draft.ratings.exists()  # nothing half-saved
     data[f"override_{assessment.pk}"] = "The positives override the guidance in this instance."
     assert admin.post(f"/manage/{draft.slug}/ratings/", data).status_code == 302
@@ -236,6 +235,28 @@ def test_percentages_are_checked(admin, draft, value, message):
     )
     assert response.status_code == 200
     assert message in response.content.decode().replace("&#x27;", "'")
+
+
+def test_a_field_in_error_is_tied_to_its_message_for_screen_readers(admin, draft):
+    question = Standard.objects.get(code="2.3").key_questions.first()
+    response = admin.post(
+        f"/manage/{draft.slug}/ratings/", ratings_data(draft, **{f"kq_{question.pk}": "101"})
+    )
+    field = response.context["form"][f"kq_{question.pk}"]
+    attrs = field.field.widget.attrs
+    assert attrs["aria-describedby"] == f"id_kq_{question.pk}-error"
+    assert attrs["class"].split() == [
+        "govuk-input",
+        "govuk-input--width-5",
+        "govuk-input--error",
+    ]
+    assert f'id="id_kq_{question.pk}-error"' in response.content.decode()
+
+
+def test_a_hint_is_tied_to_its_field(admin, published_data):
+    page = admin.get("/manage/new/").content.decode()
+    assert 'aria-describedby="id_new_pdu_name-hint"' in page
+    assert 'id="id_new_pdu_name-hint"' in page
 
 
 def test_recommendation_numbers_cannot_repeat_for_one_addressee(admin, draft):

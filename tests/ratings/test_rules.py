@@ -42,6 +42,60 @@ def test_rating_from_key_questions_needs_a_percentage():
         rules.rating_from_key_questions([])
 
 
+@pytest.mark.parametrize(
+    ("rated_from_key_questions", "rating", "expected"),
+    [
+        (True, Rating.GOOD, True),
+        (True, Rating.NOT_INSPECTED, False),
+        (True, "", False),
+        (True, None, False),
+        (False, Rating.GOOD, False),
+    ],
+)
+def test_a_rating_rests_on_key_questions_where_rated_from_them_and_inspected(
+    rated_from_key_questions, rating, expected
+):
+    assert rules.rests_on_key_questions(rated_from_key_questions, rating) is expected
+
+
+def departure(rating, percentages, reason="", rated_from_key_questions=True):
+    return rules.departure_error(
+        "2.2 Assessment", rated_from_key_questions, rating, reason, percentages
+    )
+
+
+def test_a_rating_that_follows_the_rule_stands():
+    assert departure(Rating.REQUIRES_IMPROVEMENT, [55, 60, Decimal("50")]) is None
+
+
+def test_a_departure_from_the_rule_is_refused_and_says_what_the_rule_gives():
+    assert departure(Rating.GOOD, [55, 60, Decimal("50")]) == (
+        "2.2 Assessment is rated Good, but its lowest key question gives Requires improvement: "
+        "correct the rating or give the inspectors' reason for departing from the rule"
+    )
+
+
+def test_a_departure_stands_with_the_inspectors_reason():
+    assert departure(Rating.GOOD, [55, 60, 50], "The positives override the guidance.") is None
+
+
+def test_a_reason_of_blanks_is_no_reason():
+    assert departure(Rating.GOOD, [55, 60, 50], "  \n ") is not None
+
+
+@pytest.mark.parametrize(
+    ("rating", "percentages", "rated_from_key_questions"),
+    [
+        (Rating.NOT_INSPECTED, [10, 10, 10], True),  # nothing to follow the rule
+        (Rating.GOOD, [10, None, 10], True),  # the missing percentage is asked for instead
+        (Rating.GOOD, [], True),
+        (Rating.GOOD, [10, 10, 10], False),  # domain one: inspectors' judgement
+    ],
+)
+def test_the_rule_is_not_applied_where_it_cannot_be(rating, percentages, rated_from_key_questions):
+    assert departure(rating, percentages, rated_from_key_questions=rated_from_key_questions) is None
+
+
 def test_points_per_rating():
     assert [rules.points(r) for r in Rating if r != Rating.NOT_INSPECTED] == [3, 2, 1, 0]
 
