@@ -10,6 +10,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import models
+from django.urls import reverse
 
 from inspections.web.admin_widgets import LookupSafeMixin
 from inspections.web.audit import AuditHistoryMixin
@@ -56,6 +57,13 @@ class RecommendationAdmin(
     search_fields = ["text", "addressee_label", "inspection__title"]
     ordering = ["inspection__title", "position"]
     autocomplete_fields = ["inspection", "addressee", "co_addressees"]
+
+    def view_on_site(self, recommendation):
+        # The tracker shows only published inspections' recommendations; a draft's are
+        # seen in its recommendations step.
+        if recommendation.inspection.is_published:
+            return recommendation.get_absolute_url()
+        return reverse("inspections:manage_recommendations", args=[recommendation.inspection.slug])
 
     @admin.display(description="recommendation")
     def short_text(self, recommendation):
