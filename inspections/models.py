@@ -345,6 +345,12 @@ class Theme(models.Model):
         editable=False,
         help_text="Its bit in the theme_bits of the records on it (0 to 62), set when made.",
     )
+    rules_fingerprint = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A digest of its rules in themes.toml when records were last tagged by them.",
+    )
 
     class Meta:
         ordering = ["position", "name"]

@@ -28,7 +28,7 @@ def _retag_overridden(sender, instance, **kwargs):
 def _after_migrate(sender, app_config=None, using="default", **kwargs):
     # After every migrate or flush of the inspections app: the triggers (SQLite drops a
     # table's triggers when a migration remakes it), the themes from themes.toml, and tags
-    # for queued records.
+    # for queued records, or for every record when the rules have changed.
     if app_config is None or app_config.label != "inspections":
         return
     from django.db import connections
@@ -38,5 +38,7 @@ def _after_migrate(sender, app_config=None, using="default", **kwargs):
     search.ensure_index(connections[using])
     themes.ensure_triggers(connections[using])
     facet_index.ensure_triggers(connections[using])
-    themes.sync_themes(using=using)
-    themes.tag_pending(using=using, check_tables=True)
+    if themes.sync_themes(using=using)["rules_changed"] and using == "default":
+        themes.tag_all()  # a release changed themes.toml: every record's tags may move
+    else:
+        themes.tag_pending(using=using, check_tables=True)

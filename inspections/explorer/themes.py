@@ -26,6 +26,8 @@ loads them.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 from collections import Counter, defaultdict
@@ -98,6 +100,13 @@ class ThemeRules:
     unless: tuple[str, ...] = ()
     sections: tuple[str, ...] = ()
     related: Related = Related()
+
+    @property
+    def fingerprint(self) -> str:
+        """What decides which records are on the theme: when it changes, every record is
+        tagged again (at the next migrate; see sync_themes)."""
+        rules = [self.match, self.unless, self.sections]
+        return hashlib.sha256(json.dumps(rules).encode()).hexdigest()
 
     def applies_to_normalised(self, text: str, section: str) -> bool:
         """Whether a record with `text` (under report heading `section`), both already
@@ -180,7 +189,9 @@ def rule_themes(text: str, section: str | None = None, rules=None) -> list[str]:
 
 
 def sync_themes(rules=None, using="default") -> dict[str, int]:
-    """Create or update a Theme for each theme in the rules file.
+    """Create or update a Theme for each theme in the rules file; how many were created,
+    updated, and made or given other rules (`rules_changed`: the records' tags are then
+    out of date).
 
     Themes no longer in the file are kept, with any overrides admins made on them.
     """
@@ -188,14 +199,27 @@ def sync_themes(rules=None, using="default") -> dict[str, int]:
 
     from inspections.models import Theme
 
-    if Theme._meta.db_table not in connections[using].introspection.table_names():
-        return {"created": 0, "updated": 0}
+    connection = connections[using]
+    table = Theme._meta.db_table
+    if table not in connection.introspection.table_names():
+        return {"created": 0, "updated": 0, "rules_changed": 0}
+    with connection.cursor() as cursor:
+        columns = {c.name for c in connection.introspection.get_table_description(cursor, table)}
+    if not {f.column for f in Theme._meta.concrete_fields} <= columns:
+        # Migrated part way (to before a column the model has): nothing to sync yet.
+        return {"created": 0, "updated": 0, "rules_changed": 0}
     rules = load_rules() if rules is None else rules
     existing = {t.slug: t for t in Theme.objects.using(using).all()}
-    created = updated = 0
+    created = updated = rules_changed = 0
     for rule in rules:
-        fields = {"name": rule.name, "description": rule.description, "position": rule.position}
+        fields = {
+            "name": rule.name,
+            "description": rule.description,
+            "position": rule.position,
+            "rules_fingerprint": rule.fingerprint,
+        }
         theme = existing.get(rule.slug)
+        rules_changed += theme is None or theme.rules_fingerprint != rule.fingerprint
         if theme is None:
             # A theme renamed in the file may still hold the name under an old slug.
             Theme.objects.using(using).filter(name=rule.name).exclude(slug=rule.slug).update(
@@ -208,7 +232,7 @@ def sync_themes(rules=None, using="default") -> dict[str, int]:
                 setattr(theme, key, value)
             theme.save(using=using)
             updated += 1
-    return {"created": created, "updated": updated}
+    return {"created": created, "updated": updated, "rules_changed": rules_changed}
 
 
 def override_key(record_type: str, inspection_slug: str, text: str) -> tuple[str, str, str]:
@@ -778,10 +802,6 @@ def _advice_words(text: str, names: tuple[str, ...]) -> frozenset[str]:
         if name.lower() in lowered:
             text = re.sub(rf"(?<!\w){re.escape(name)}(?!\w)", " thebody ", text, flags=re.I)
     return frozenset(_stem(w) for w in normalise(text).split() if w not in FILLER)
-
-
-def recurring_key(text: str, bodies=()) -> str:
-    return " ".join(sorted(recurring_words(text, bodies)))
 
 
 def body_names() -> tuple[str, ...]:

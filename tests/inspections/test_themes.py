@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 
 from inspections.explorer import themes
@@ -17,10 +18,14 @@ from tests.factories import InspectionFactory, SectionFactory
 
 STAFF_INCENTIVES = "consider incentives to improve recruitment and retention of staff"
 
-# The taxonomy the findings explorer issue asks for.
+# The taxonomy the findings explorer issue asks for, with the two the recommendation
+# tracker needs (its recommendations on priorities, the PPF, organisational alerts and
+# management information met no findings without them).
 ISSUE_THEMES = [
     "Staffing and workloads",
     "Management oversight and quality assurance",
+    "Leadership, priorities and partnerships",
+    "Management information",
     "Risk of harm",
     "Domestic abuse and safeguarding enquiries",
     "Information sharing with police and children's services",
@@ -142,10 +147,46 @@ def test_findings_under_a_section_are_on_its_theme():
          "risk-of-harm"),
         ("Relationships with the police were not effective.", "information-sharing"),
         ("Referrals to CRS providers were low.", "interventions-and-commissioned-services"),
+        ("ensure priorities are clearly communicated and understood by probation "
+         "practitioners", "leadership-priorities-and-partnerships"),
+        ("complete all actions identified in the organisational alert",
+         "leadership-priorities-and-partnerships"),
+        ("improve the support provided to sites assessed as 'red' under the Prioritising "
+         "Probation Framework (PPF)", "leadership-priorities-and-partnerships"),
+        ("require all staff to work together to solve individual problems",
+         "leadership-priorities-and-partnerships"),
+        ("obtain and regularly scrutinise relevant management information",
+         "management-information"),
+        ("There was no routine analysis of the data for CRS provisions.",
+         "management-information"),
     ],
 )  # fmt: skip
 def test_each_theme_catches_its_topic(text, slug):
     assert slug in slugs_for(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        # A person's partners, the police and a casework priority are not the PDU's.
+        ("He had a history of violence against his partners.",
+         "leadership-priorities-and-partnerships"),
+        ("Checks had not been made with the police.", "leadership-priorities-and-partnerships"),
+        ("Planning failed to prioritise the most critical factors.",
+         "leadership-priorities-and-partnerships"),
+        # Information about a case is not management information.
+        ("Risk-related information was not shared.", "management-information"),
+        ("He did not willingly share information.", "management-information"),
+    ],
+)  # fmt: skip
+def test_general_words_do_not_put_a_record_on_a_theme(text, slug):
+    assert slug not in slugs_for(text)
+
+
+def test_findings_under_the_leadership_headings_are_on_leadership():
+    slug = "leadership-priorities-and-partnerships"
+    assert slug in slugs_for("The head of service had a clear vision.", section="1.1 Leadership")
+    assert slug in slugs_for("The head of service had a clear vision.", section="Leadership")
 
 
 def test_a_record_can_be_on_several_themes():
@@ -429,10 +470,10 @@ def test_unknown_theme_is_404(client, db):
 # --- Recurring recommendations ----------------------------------------------------------------
 
 
-def test_recurring_key_ignores_small_differences():
-    assert themes.recurring_key(
+def test_recurring_words_ignore_small_differences():
+    assert themes.recurring_words(
         "ensure rehabilitation activity requirements (RAR) are started promptly."
-    ) == themes.recurring_key("Ensure rehabilitation activity requirements are started promptly")
+    ) == themes.recurring_words("Ensure rehabilitation activity requirements are started promptly")
     assert themes.recurring_words("increase QA at a PDU level") == themes.recurring_words(
         "increase QA at PDU level."
     )
@@ -480,3 +521,25 @@ def test_recurring_downloads_cite_each_recommendation(client, published_data):
     data = json.loads(client.get("/explore/recurring/", {"format": "json"}).content)
     assert data["count"] == len({row["Group"] for row in rows})
     assert client.get("/explore/recurring/", {"format": "pdf"}).status_code == 400
+
+
+def test_a_release_that_changes_a_themes_rules_retags_every_record_at_migrate(published_data):
+    theme = Theme.objects.get(slug="staffing-and-workloads")
+    tagged = set(ThemeTag.objects.filter(theme=theme).values_list("finding", "recommendation"))
+    assert tagged
+    # As a database tagged by the rules of an earlier release stands.
+    ThemeTag.objects.filter(theme=theme).delete()
+    Theme.objects.filter(pk=theme.pk).update(rules_fingerprint="the rules of an older release")
+
+    emit_post_migrate_signal(0, False, "default")
+    assert set(ThemeTag.objects.filter(theme=theme).values_list("finding", "recommendation")) == (
+        tagged
+    )
+    assert Theme.objects.get(pk=theme.pk).rules_fingerprint == next(
+        rule.fingerprint for rule in themes.load_rules() if rule.slug == theme.slug
+    )
+
+    # Rules as they were: a migrate tags only what is queued, and leaves the rest alone.
+    ThemeTag.objects.filter(theme=theme).delete()
+    emit_post_migrate_signal(0, False, "default")
+    assert not ThemeTag.objects.filter(theme=theme).exists()
