@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.text import slugify
 
 from inspections.explorer import themes
@@ -225,14 +225,7 @@ def _save(report: ParsedPDUReport, text: str, filename: str, region: Region | No
             )
         )
     for note in notes:
-        DataQualityNote.objects.create(
-            inspection=inspection,
-            kind=note.kind,
-            description=note.description,
-            source_document=document,
-            compared_document_id=note.compared_document,
-            source_section=note.source_section,
-        )
+        _create(DataQualityNote, note.fields(inspection=inspection, source_document=document))
     return ImportResult(inspection, created, [note.description for note in notes])
 
 
@@ -318,28 +311,12 @@ def _clear(inspection: Inspection):
 
 def _save_records(inspection: Inspection, document: SourceDocument, records: ReportRecords):
     for rating in records.ratings:
-        StandardRating.objects.create(
-            inspection=inspection,
-            standard_id=rating.standard.pk,
-            rating=rating.rating,
-            published_code=rating.published_code,
-            override_reason=rating.override_reason,
-            source_section=rating.source_section,
-            source_line=rating.source_line,
-        )
+        _create(StandardRating, rating.fields(inspection=inspection, standard=rating.standard.pk))
     for score in records.key_question_scores:
         question = score.key_question
         if question.pk is None:  # the first report to publish it
-            question.pk = KeyQuestion.objects.create(
-                standard_id=question.standard.pk, text=question.text, position=question.position
-            ).pk
-        KeyQuestionScore.objects.create(
-            inspection=inspection,
-            key_question_id=question.pk,
-            percent_yes=score.percent_yes,
-            source_section=score.source_section,
-            source_line=score.source_line,
-        )
+            question.pk = _create(KeyQuestion, question.fields(standard=question.standard.pk)).pk
+        _create(KeyQuestionScore, score.fields(inspection=inspection, key_question=question.pk))
     for finding in records.findings:
         section, _ = Section.objects.get_or_create(
             name=finding.section.name,
@@ -348,28 +325,37 @@ def _save_records(inspection: Inspection, document: SourceDocument, records: Rep
                 "standard_id": finding.section.standard.pk if finding.section.standard else None,
             },
         )
-        Finding.objects.create(
-            inspection=inspection,
-            section=section,
-            kind=finding.kind,
-            text=finding.text,
-            position=finding.position,
-            source_document=document,
-            source_section=finding.source_section,
-            source_line=finding.source_line,
+        _create(
+            Finding,
+            finding.fields(inspection=inspection, section=section, source_document=document),
         )
     bodies = {body.slug: body.pk for body in Body.objects.all()}
-    for addressed in records.recommendations:
-        recommendation = Recommendation.objects.create(
-            inspection=inspection,
-            number=addressed.number,
-            position=addressed.position,
-            addressee_id=bodies[addressed.addressee],
-            addressee_label=addressed.addressee_label,
-            text=addressed.text,
-            source_document=document,
-            source_section=addressed.source_section,
-            source_line=addressed.source_line,
+    for recommendation in records.recommendations:
+        _create(
+            Recommendation,
+            recommendation.fields(
+                inspection=inspection,
+                addressee=bodies[recommendation.addressee],
+                co_addressees=[bodies[slug] for slug in recommendation.co_addressees],
+                source_document=document,
+            ),
         )
-        if addressed.co_addressees:
-            recommendation.co_addressees.set([bodies[slug] for slug in addressed.co_addressees])
+
+
+def _create(model, fields: dict):
+    """Save a record's `fields`: a related object as itself or by its primary key, and a
+    many-to-many field's objects set once the record is saved, where there are any."""
+    columns, related = {}, {}
+    for name, value in fields.items():
+        field = model._meta.get_field(name)
+        if field.many_to_many:
+            related[name] = value
+        else:
+            # An object saved just now is passed as itself: the audit log's entry for the
+            # record names it, and would otherwise fetch it again.
+            columns[name if isinstance(value, models.Model) else field.attname] = value
+    saved = model.objects.create(**columns)
+    for name, pks in related.items():
+        if pks:
+            getattr(saved, name).set(pks)
+    return saved

@@ -8,12 +8,15 @@ builder's other documents use the same parts through `ReportRecords`. A PDU repo
 gives no context figures: those the builder makes are quoted from the text where
 sources.toml says.
 
-Records name their fields as the models do. A standard is the programme's standard
-on record (`ProgrammeStandard`), which carries the primary key each side gave it, and a
-body is its slug. What a report says differently from the record is noted, never
-overwritten. A name that matches nothing on record raises `Unmatched` for the builder,
-whose sources must name everything, and is a note for the importer, whose drafts an
-admin reviews.
+Records name their fields as the models do. A record's `fields()` gives its model's
+fields in its fixture rows' order: its own values, and the references it is given (the
+inspection, the standard, the source document), which the builder gives as fixture
+primary keys and the importer as objects or their primary keys. A standard is the
+programme's standard on record (`ProgrammeStandard`), which carries the primary key each
+side gave it, and a body is its slug. What a report says differently from the record is
+noted, never overwritten. A name that matches nothing on record raises `Unmatched` for
+the builder, whose sources must name everything, and is a note for the importer, whose
+drafts an admin reviews.
 """
 
 from __future__ import annotations
@@ -109,6 +112,17 @@ class StandardRating:
     source_section: str
     source_line: int
 
+    def fields(self, *, inspection, standard) -> dict:
+        return {
+            "inspection": inspection,
+            "standard": standard,
+            "rating": self.rating,
+            "published_code": self.published_code,
+            "override_reason": self.override_reason,
+            "source_section": self.source_section,
+            "source_line": self.source_line,
+        }
+
 
 @dataclass
 class Statement:
@@ -125,6 +139,9 @@ class KeyQuestion:
     position: int
     pk: int | None = None  # None for a question not yet on record
 
+    def fields(self, *, standard) -> dict:
+        return {"standard": standard, "text": self.text, "position": self.position}
+
 
 @dataclass
 class KeyQuestionScore:
@@ -132,6 +149,15 @@ class KeyQuestionScore:
     percent_yes: Decimal
     source_section: str
     source_line: int
+
+    def fields(self, *, inspection, key_question) -> dict:
+        return {
+            "inspection": inspection,
+            "key_question": key_question,
+            "percent_yes": self.percent_yes,
+            "source_section": self.source_section,
+            "source_line": self.source_line,
+        }
 
 
 @dataclass
@@ -157,6 +183,18 @@ class Finding:
     source_section: str
     source_line: int
 
+    def fields(self, *, inspection, section, source_document) -> dict:
+        return {
+            "inspection": inspection,
+            "section": section,
+            "kind": self.kind,
+            "text": self.text,
+            "position": self.position,
+            "source_document": source_document,
+            "source_section": self.source_section,
+            "source_line": self.source_line,
+        }
+
 
 @dataclass
 class Recommendation:
@@ -169,6 +207,20 @@ class Recommendation:
     source_section: str
     source_line: int
 
+    def fields(self, *, inspection, addressee, co_addressees, source_document) -> dict:
+        return {
+            "inspection": inspection,
+            "number": self.number,
+            "position": self.position,
+            "addressee": addressee,
+            "co_addressees": co_addressees,
+            "addressee_label": self.addressee_label,
+            "text": self.text,
+            "source_document": source_document,
+            "source_section": self.source_section,
+            "source_line": self.source_line,
+        }
+
 
 @dataclass
 class Note:
@@ -176,6 +228,16 @@ class Note:
     description: str
     source_section: str = ""
     compared_document: int | None = None
+
+    def fields(self, *, inspection, source_document) -> dict:
+        return {
+            "inspection": inspection,
+            "kind": self.kind,
+            "description": self.description,
+            "source_document": source_document,
+            "compared_document": self.compared_document,
+            "source_section": self.source_section,
+        }
 
 
 def conversion_notes(problems: list[str]) -> list[Note]:

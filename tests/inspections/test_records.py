@@ -15,6 +15,7 @@ from inspections.ingest.parsing.types import (
     SourceRef,
 )
 from inspections.ingest.records import (
+    Finding,
     ProgrammeStandard,
     RecordedKeyQuestion,
     ReportRecords,
@@ -180,6 +181,20 @@ def test_findings_under_other_headings_go_to_sections_of_their_own(records):
     assert [(f.section, f.kind, f.position) for f in records.findings] == [
         (Section("Resettlement work"), STRENGTH, 1),
         (Section("Staff"), IMPROVEMENT, 2),
+    ]
+
+
+def test_a_findings_fields_place_the_references_a_sink_gives_in_its_rows_order():
+    filed = Finding(Section("Staff"), STRENGTH, "Staff are skilled.", 1, "Staff", 50)
+    assert list(filed.fields(inspection=7, section=3, source_document=2).items()) == [
+        ("inspection", 7),
+        ("section", 3),
+        ("kind", STRENGTH),
+        ("text", "Staff are skilled."),
+        ("position", 1),
+        ("source_document", 2),
+        ("source_section", "Staff"),
+        ("source_line", 50),
     ]
 
 

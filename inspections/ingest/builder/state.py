@@ -218,12 +218,7 @@ class Builder:
     def add_note(self, inspection: int | None, document: Document, note: Note):
         self.out.add(
             "inspections.dataqualitynote",
-            inspection=inspection,
-            kind=note.kind,
-            description=note.description,
-            source_document=document.pk,
-            compared_document=note.compared_document,
-            source_section=note.source_section,
+            **note.fields(inspection=inspection, source_document=document.pk),
         )
 
     # --- inspections --------------------------------------------------------------
@@ -247,13 +242,7 @@ class Builder:
         for rating in records.ratings:
             self.out.add(
                 "ratings.standardrating",
-                inspection=inspection,
-                standard=rating.standard.pk,
-                rating=rating.rating,
-                published_code=rating.published_code,
-                override_reason=rating.override_reason,
-                source_section=rating.source_section,
-                source_line=rating.source_line,
+                **rating.fields(inspection=inspection, standard=rating.standard.pk),
             )
         for statement in records.statements:
             # The first report's wording is the standard's; the records note later ones.
@@ -266,49 +255,33 @@ class Builder:
                 question.pk = self.add_key_question(question, document)
             self.out.add(
                 "ratings.keyquestionscore",
-                inspection=inspection,
-                key_question=question.pk,
-                percent_yes=score.percent_yes,
-                source_section=score.source_section,
-                source_line=score.source_line,
+                **score.fields(inspection=inspection, key_question=question.pk),
             )
         for finding in records.findings:
             self.out.add(
                 "inspections.finding",
-                inspection=inspection,
-                section=self.section(finding.section),
-                kind=finding.kind,
-                text=finding.text,
-                position=finding.position,
-                source_document=document.pk,
-                source_section=finding.source_section,
-                source_line=finding.source_line,
+                **finding.fields(
+                    inspection=inspection,
+                    section=self.section(finding.section),
+                    source_document=document.pk,
+                ),
             )
         for recommendation in records.recommendations:
             self.out.add(
                 "recommendations.recommendation",
-                inspection=inspection,
-                number=recommendation.number,
-                position=recommendation.position,
-                addressee=self.bodies[recommendation.addressee],
-                co_addressees=[self.bodies[b] for b in recommendation.co_addressees],
-                addressee_label=recommendation.addressee_label,
-                text=recommendation.text,
-                source_document=document.pk,
-                source_section=recommendation.source_section,
-                source_line=recommendation.source_line,
+                **recommendation.fields(
+                    inspection=inspection,
+                    addressee=self.bodies[recommendation.addressee],
+                    co_addressees=[self.bodies[b] for b in recommendation.co_addressees],
+                    source_document=document.pk,
+                ),
             )
         for note in records.notes:
             self.add_note(inspection, document, note)
 
     def add_key_question(self, question: KeyQuestion, document: Document) -> int:
         """A question first published in `document`, whose wording later reports keep."""
-        pk = self.out.add(
-            "ratings.keyquestion",
-            standard=question.standard.pk,
-            text=question.text,
-            position=question.position,
-        )
+        pk = self.out.add("ratings.keyquestion", **question.fields(standard=question.standard.pk))
         wording = Wording(question.text, document.label, document.pk)
         question.standard.key_questions[question.position] = RecordedKeyQuestion(pk, wording)
         return pk
