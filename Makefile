@@ -34,9 +34,10 @@ run: setup
 serve: install
 	DJANGO_DEBUG=false HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
 
+# Two processes (pytest-xdist), each with a test database of its own.
 test: install
 	bash scripts/ensure_chromium.sh
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2
 
 # Rebuild fixtures/ from the report texts.
 fixtures: install

@@ -88,19 +88,21 @@ def _reads_published_data(item) -> bool:
     return "published_data" in getattr(item, "fixturenames", ()) and not _is_transactional(item)
 
 
-def pytest_collection_modifyitems(items):
+def _group(item) -> int:
+    if _is_transactional(item):
+        return 2
+    return 1 if _reads_published_data(item) else 0
+
+
+def pytest_itemcollected(item):
     # `-m "not browser"` is the quick loop: everything but Chromium.
-    for item in items:
-        if "browser" in item.path.relative_to(Path(__file__).parent).parts[:1]:
-            item.add_marker(pytest.mark.browser)
+    if "browser" in item.path.relative_to(Path(__file__).parent).parts[:1]:
+        item.add_marker(pytest.mark.browser)
 
-    def group(item):
-        if _is_transactional(item):
-            return 2
-        return 1 if _reads_published_data(item) else 0
 
+def pytest_collection_modifyitems(items):
     # sorted() is stable: within a group, tests keep their order.
-    items[:] = sorted(items, key=group)
+    items[:] = sorted(items, key=_group)
 
 
 class PublishedDatabase:
@@ -146,10 +148,14 @@ def pytest_runtest_setup(item):
 
 
 @pytest.fixture(scope="session")
-def _published_database_fixture(django_db_setup, django_db_blocker):
+def _published_database_fixture(request, django_db_setup, django_db_blocker):
     # Set up (once) after the test database exists and before any function-scoped fixture
     # of the first test that asks for the data.
     global _published_database
+    if any("browser" in getattr(item, "fixturenames", ()) for item in request.session.items):
+        # Starting Playwright gives the test thread another context, and Django another
+        # connection in it: started first, it cannot strand the data's transaction.
+        request.getfixturevalue("browser")
     _published_database = PublishedDatabase(django_db_blocker)
     if _reads_published_data(_test_being_set_up):
         _published_database.open()

@@ -9,6 +9,7 @@ and talk to it over HTTP (`WebClient`); `manage` runs a command against that dat
 from __future__ import annotations
 
 import copy
+import fcntl
 import functools
 import hashlib
 import http.cookiejar
@@ -78,8 +79,13 @@ def manage(database_url: str, *args: str, **env: str) -> str:
 
 @functools.cache
 def collect_static() -> None:
-    """Build staticfiles/ once a test run: with DEBUG off, every page needs its manifest."""
-    manage("sqlite:///:memory:", "collectstatic", "--noinput", "--verbosity", "0")
+    """Build staticfiles/ once a test run: with DEBUG off, every page needs its manifest.
+
+    Under a lock: `make test` runs two test processes, and two collectstatics writing one
+    folder at once trip over each other's files."""
+    with open(BASE_DIR / ".collectstatic.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        manage("sqlite:///:memory:", "collectstatic", "--noinput", "--verbosity", "0")
 
 
 @contextmanager

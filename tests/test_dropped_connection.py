@@ -16,10 +16,13 @@ import pytest
 
 from tests.servers import WebClient, production_server, server_database
 
-pytestmark = pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="drops a PostgreSQL server's connections: run with DATABASE_URL on PostgreSQL",
-)
+pytestmark = [
+    pytest.mark.server,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="drops a PostgreSQL server's connections: run with DATABASE_URL on PostgreSQL",
+    ),
+]
 
 PAGES = ["/pdus/", "/tracker/", "/api/inspections/"]
 
