@@ -67,7 +67,11 @@ def pages(published_data):
 
 
 def directives(response) -> dict[str, list[str]]:
-    policy = response["Content-Security-Policy"]
+    return parse_policy(response["Content-Security-Policy"])
+
+
+def parse_policy(policy: str) -> dict[str, list[str]]:
+    """A Content-Security-Policy header's directives, whatever order they come in."""
     return {
         name: values
         for name, *values in (part.split() for part in policy.split(";") if part.strip())
