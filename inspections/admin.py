@@ -11,6 +11,7 @@ from recommendations.models import Recommendation
 from .ingest import checks
 from .models import (
     ContextFigure,
+    Correction,
     DataQualityNote,
     FacetState,
     Finding,
@@ -31,6 +32,8 @@ class SourceDocumentAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
     list_display = ["title", "filename", "kind", "author", "published"]
     list_filter = ["kind"]
     search_fields = ["title", "filename", "author"]
+    # What identifies a document (the text read, its checksum) is not edited.
+    readonly_fields = ["sha256", "text"]
 
 
 class RatingsFollowingTheRuleFormSet(BaseInlineFormSet):
@@ -219,12 +222,30 @@ class ContextFigureAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
 
 @admin.register(DataQualityNote)
 class DataQualityNoteAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
-    list_display = ["description", "kind", "inspection", "source_document", "compared_document"]
-    list_filter = ["kind", "source_document"]
+    list_display = [
+        "description",
+        "kind",
+        "review",
+        "inspection",
+        "source_document",
+        "compared_document",
+    ]
+    list_filter = ["kind", "review", "source_document"]
     list_select_related = ["inspection", "source_document", "compared_document"]
     search_fields = ["description"]
     ordering = ["inspection__title", "kind", "pk"]
     autocomplete_fields = ["inspection"]
+    readonly_fields = ["resolved_by", "resolved_at"]
+
+
+@admin.register(Correction)
+class CorrectionAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
+    """Public notices that a published inspection was corrected, made on publishing."""
+
+    list_display = ["inspection", "corrected_on"]
+    list_select_related = ["inspection"]
+    autocomplete_fields = ["inspection"]
+    date_hierarchy = "corrected_on"
 
 
 # --- Findings explorer: themes ------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Source documents, inspections, findings, context figures and data-quality notes."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -54,7 +55,9 @@ class SourceDocument(models.Model):
         QUALITY_IMPACT_REPORT = "quality_impact_report", "Quality & Impact inspection report"
         PDU_PROFILE = "pdu_profile", "PDU profile (not by HMIP)"
 
-    filename = models.CharField(max_length=200, unique=True)
+    filename = models.CharField(
+        max_length=200, help_text="As received; two documents may share a name, not a text."
+    )
     title = models.CharField(max_length=300)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     author = models.CharField(max_length=200)
@@ -67,9 +70,20 @@ class SourceDocument(models.Model):
     sha256 = models.CharField(
         max_length=64, blank=True, help_text="Of the text read; blank where entered by hand."
     )
+    text = models.TextField(
+        blank=True,
+        help_text="The text read, for a report imported by an admin: the review shows each "
+        "item to check beside its lines. Blank for the published data's own documents.",
+    )
 
     class Meta:
         ordering = ["filename"]
+        constraints = [
+            # A document is known by its text: importing the same text again finds it.
+            models.UniqueConstraint(
+                fields=["sha256"], condition=~models.Q(sha256=""), name="unique_document_text"
+            ),
+        ]
 
     def __str__(self):
         return self.title
@@ -284,6 +298,20 @@ class ContextFigure(SourcedRecord):
         return self.value_text
 
 
+class Review(models.TextChoices):
+    """Where an item an import left to check stands; blank for the published data's notes."""
+
+    TO_CHECK = "to_check", "To check"
+    CONFIRMED = "confirmed", "Confirmed as read"
+    CORRECTED = "corrected", "Corrected"
+
+
+class DataQualityNoteQuerySet(models.QuerySet):
+    def to_check(self):
+        """Items an import left that no admin has resolved yet: they block publishing."""
+        return self.filter(review=Review.TO_CHECK)
+
+
 class DataQualityNote(models.Model):
     """A place where sources disagree or a document is irregular; both facts are kept."""
 
@@ -315,12 +343,56 @@ class DataQualityNote(models.Model):
         blank=True,
     )
     source_section = models.CharField(max_length=200, blank=True)
+    source_line = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Line of the document's text it is about, if known."
+    )
+    review = models.CharField(
+        max_length=10,
+        choices=Review.choices,
+        blank=True,
+        help_text="For an item an import left to check: whether an admin has resolved it.",
+    )
+    resolution = models.TextField(
+        blank=True, help_text="What the admin corrected, or why the item is right as read."
+    )
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    objects = DataQualityNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["inspection", "kind", "pk"]
 
     def __str__(self):
         return self.description[:80]
+
+    @property
+    def is_to_check(self):
+        return self.review == Review.TO_CHECK
+
+    def resolve(self, review: str, resolution: str, user) -> None:
+        """Record an admin's decision on an item to check: confirmed as read, or corrected."""
+        from django.utils import timezone
+
+        self.review, self.resolution = review, resolution
+        self.resolved_by, self.resolved_at = user, timezone.now()
+        self.save(update_fields=["review", "resolution", "resolved_by", "resolved_at"])
+
+
+class Correction(models.Model):
+    """A public notice that a published inspection was corrected: when, and what changed."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="corrections")
+    corrected_on = models.DateField()
+    changes = models.JSONField(help_text="What changed, one sentence each.")
+
+    class Meta:
+        ordering = ["inspection", "corrected_on", "pk"]
+
+    def __str__(self):
+        return f"{self.inspection} corrected on {self.corrected_on}"
 
 
 # --- Findings explorer: themes ------------------------------------------------------------

@@ -3,10 +3,37 @@
 from django.db import models
 from django.urls import reverse
 
-from inspections.models import SourcedRecord
+from inspections.models import Inspection, SourcedRecord
+
+
+def _public(inspections, addressed):
+    """Shown to the public unless every inspection in `inspections` is a draft: a draft
+    stays private until it is published. Nothing inspected yet (a region whose PDUs
+    await their turn, HMPPS) changes nothing, and `addressed`, the bodies a published
+    recommendation addresses, stays shown whatever its own inspections."""
+    return (
+        models.Exists(inspections.published())
+        | ~models.Exists(inspections)
+        | models.Exists(addressed)
+    )
+
+
+def _addressed_by_published_recommendations():
+    published = models.Q(recommendations__inspection__is_published=True)
+    jointly = models.Q(joint_recommendations__inspection__is_published=True)
+    return Body.objects.filter(published | jointly)
 
 
 class RegionQuerySet(models.QuerySet):
+    def public(self):
+        """Regions any page may show: all but those whose only inspections are drafts."""
+        return self.filter(
+            _public(
+                Inspection.objects.filter(body__region=models.OuterRef("pk")),
+                _addressed_by_published_recommendations().filter(region=models.OuterRef("pk")),
+            )
+        )
+
     def busiest(self):
         """The region with the most published inspections of its PDUs: the overview's default."""
         published = models.Q(bodies__kind="pdu", bodies__inspections__is_published=True)
@@ -30,6 +57,45 @@ class Region(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        """Save the region and, if it has none, its region body: recommendations addressed
+        to "<Region> region" or to its Regional Probation Director are filed under it.
+
+        Fixtures load regions and bodies as rows (loaddata does not call save()), each
+        region's body among them."""
+        super().save(*args, **kwargs)
+        if not self.bodies.filter(kind=Body.Kind.REGION).exists():
+            Body.objects.create(region=self, **region_body_fields(self.name, self.slug))
+
+
+def region_body_fields(name: str, slug: str) -> dict:
+    """The names of the body that stands for a region as a whole, as HMIP addresses it."""
+    return {
+        "name": f"The Probation Service – {name} region",
+        "short_name": f"{name} region",
+        "slug": f"{slug[:43]}-region",  # within a slug's 50 characters
+        "kind": Body.Kind.REGION,
+    }
+
+
+def region_body_aliases(name: str) -> list[str]:
+    """What reports call a region's body besides its name: its region's name, "<Region>
+    region", "HMPPS <Region> region", "<Region> Regional Probation Director"."""
+    return [
+        name,
+        f"{name} region",
+        f"HMPPS {name} region",
+        f"HMPPS {name}",
+        f"The Probation Service {name} region",
+        f"{name} Regional Probation Director",
+        f"Regional Probation Director, {name}",
+    ]
+
+
+# How a PDU's report addresses its own region's body without naming the region.
+# BodyNames.find() ignores a leading "The".
+OWN_REGION_ADDRESSEES = ("Regional Probation Director", "Region", "Probation Service region")
 
 
 class District(models.Model):
@@ -63,6 +129,18 @@ class Borough(models.Model):
 class BodyQuerySet(models.QuerySet):
     def pdus(self):
         return self.filter(kind=Body.Kind.PDU)
+
+    def public(self):
+        """Bodies any page may show: all but those whose only inspections are drafts (so a
+        PDU an admin has entered or imported appears nowhere until it is published) and
+        those of a region not shown yet, its region body among them."""
+        return self.filter(
+            _public(
+                Inspection.objects.filter(body=models.OuterRef("pk")),
+                _addressed_by_published_recommendations().filter(pk=models.OuterRef("pk")),
+            ),
+            models.Q(region__isnull=True) | models.Q(region__in=Region.objects.public()),
+        )
 
 
 class Body(models.Model):

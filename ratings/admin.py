@@ -1,18 +1,119 @@
 from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
+from django.utils.text import slugify
 
 from inspections.ingest import checks
 from inspections.models import Inspection
 from inspections.web.admin_widgets import LookupSafeMixin
 from inspections.web.audit import AuditHistoryMixin
 
+from . import rules
 from .models import KeyQuestion, KeyQuestionScore, Programme, Standard, StandardRating
+
+PERCENT_BANDS = ["outstanding_percent", "good_percent", "requires_improvement_percent"]
+SCORE_BANDS = ["outstanding_score", "good_score", "requires_improvement_score"]
+
+
+class ProgrammeForm(forms.ModelForm):
+    """A framework version's bands must descend (rules.bands_error), percentages to 100;
+    the score bands' ceiling depends on the standards, so the standards' formset checks it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if any(cleaned.get(name) is None for name in PERCENT_BANDS + SCORE_BANDS):
+            return cleaned  # the field's own error says what is missing
+        version = Programme(**{name: cleaned[name] for name in PERCENT_BANDS + SCORE_BANDS})
+        if error := rules.bands_error(version.key_question_bands, "lowest percentage", 100):
+            self.add_error("outstanding_percent", error)
+        if error := rules.bands_error(version.score_bands, "lowest score"):
+            self.add_error("outstanding_score", error)
+        return cleaned
+
+
+class StandardInlineFormSet(BaseInlineFormSet):
+    """Outstanding overall can need no more than the version's maximum score, 3 points for
+    each rated standard entered here."""
+
+    def clean(self):
+        super().clean()
+        version = self.instance
+        rated = sum(
+            1
+            for form in self.forms
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("is_rated")
+        )
+        if not version.has_ratings or not rated:
+            return
+        highest = rules.maximum_score(rated)
+        if version.outstanding_score > highest:
+            raise forms.ValidationError(
+                f"Enter a lowest score for Outstanding overall of {highest} or less: "
+                f"{rated} rated standards score at most {highest}"
+            )
+
+
+class StandardInlineForm(forms.ModelForm):
+    """The slug, left blank, is made from the code and name as the fixture builder makes it."""
+
+    class Meta:
+        model = Standard
+        fields = [
+            "position",
+            "code",
+            "name",
+            "slug",
+            "domain",
+            "is_rated",
+            "rated_from_key_questions",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["slug"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("slug") and cleaned.get("name"):
+            code = cleaned.get("code", "").replace(".", "-")
+            cleaned["slug"] = slugify(f"{code} {cleaned['name']}")
+        return cleaned
+
+
+class StandardInline(LookupSafeMixin, admin.TabularInline):
+    """A version's standards; each one's statement and key questions are on its own page
+    (the admin does not nest inlines), reached by its change link."""
+
+    model = Standard
+    form = StandardInlineForm
+    formset = StandardInlineFormSet
+    extra = 0
+    show_change_link = True
 
 
 @admin.register(Programme)
 class ProgrammeAdmin(AuditHistoryMixin, LookupSafeMixin, admin.ModelAdmin):
+    """An inspection programme in one framework version: its standards and rating rules."""
+
+    form = ProgrammeForm
     list_display = ["name", "rating_scheme", "started", "ended"]
     prepopulated_fields = {"slug": ["name"]}
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "rating_scheme", "started", "ended", "description"]}),
+        (
+            "Key-question bands: a standard rated from key questions takes the band of its "
+            "lowest percentage 'Yes'",
+            {"fields": PERCENT_BANDS},
+        ),
+        (
+            "Score bands: the overall rating the score earns (3, 2, 1 and 0 points for "
+            "Outstanding, Good, Requires improvement and Inadequate)",
+            {"fields": SCORE_BANDS},
+        ),
+    ]
+    inlines = [StandardInline]
 
 
 class KeyQuestionInline(LookupSafeMixin, admin.TabularInline):

@@ -10,7 +10,9 @@ from .models import Standard, StandardRating
 
 
 class StandardDetailView(BreadcrumbsMixin, DetailView):
-    """One standard across every inspected PDU: ratings, key questions and findings."""
+    """One standard of one framework version across every PDU inspected under it: ratings,
+    key questions and findings. Same-named standards of other versions are linked, not
+    merged: their ratings follow other rules."""
 
     template_name = "ratings/standard_detail.html"
 
@@ -44,5 +46,9 @@ class StandardDetailView(BreadcrumbsMixin, DetailView):
                 standard=standard, inspection__is_published=True
             ).select_related("inspection__body")
         return super().get_context_data(
-            results=results, judgements=judgements, findings=findings, **kwargs
+            results=results,
+            judgements=judgements,
+            findings=findings,
+            namesakes=Standard.objects.namesakes_of(standard),
+            **kwargs,
         )

@@ -46,7 +46,7 @@ def lambeth(published_data):
 
 @pytest.fixture
 def assessment(published_data):
-    return Standard.objects.get(code="2.2")
+    return Standard.objects.get(programme__slug="pdu", code="2.2")
 
 
 def with_assessment(admin_client, inspection, assessment, percentages, rating, reason=""):

@@ -36,7 +36,7 @@ def test_an_upload_over_the_limit_is_refused_unread(db):
     admin = make_user("size-admin", is_staff=True, is_superuser=True)
     response = post_declaring(client_for(admin), "/manage/import/", SIGNED_IN_LIMIT + 1)
     assert response.status_code == 413
-    assert "The file is too large" in response.content.decode()
+    assert "The files are too large" in response.content.decode()
     assert "up to 20 MB" in response.content.decode()
 
 

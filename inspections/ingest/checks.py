@@ -18,18 +18,20 @@ from ratings.models import Standard
 
 
 def set_score(inspection: Inspection) -> None:
-    """Score, maximum and overall rating, computed from the ratings: never typed."""
+    """Score, maximum and overall rating, computed from the ratings by the rules of the
+    inspection's framework version: never typed."""
+    programme = inspection.programme
     ratings = [
         r.rating
         for r in inspection.ratings.select_related("standard")
         if r.standard.is_rated and r.rating
     ]
-    if not ratings or not inspection.programme.has_ratings:
+    if not ratings or not programme.has_ratings:
         inspection.score = inspection.max_score = None
         inspection.overall_rating = ""
     else:
         inspection.score, inspection.max_score = rules.score(ratings)
-        inspection.overall_rating = rules.overall_rating(inspection.score)
+        inspection.overall_rating = rules.overall_rating(inspection.score, programme.score_bands)
     inspection.save(update_fields=["score", "max_score", "overall_rating"])
 
 
@@ -81,20 +83,29 @@ def rating_departure(
     override_reason: str,
     percentages: Mapping[int, Decimal | None],
 ) -> str | None:
-    """HMIP's rule for `standard`'s rating (rules.departure_error), its key questions'
-    percentages looked up by key question in `percentages`."""
+    """HMIP's rule for `standard`'s rating (rules.departure_error) in its framework
+    version's bands, its key questions' percentages looked up by key question in
+    `percentages`."""
     return rules.departure_error(
         str(standard),
         standard.rated_from_key_questions,
         rating,
         override_reason,
         [percentages.get(question.pk) for question in standard.key_questions.all()],
+        standard.programme.key_question_bands,
     )
 
 
 def rating_problems(inspection: Inspection) -> list[str]:
-    problems = []
-    ratings = {r.standard_id: r for r in inspection.ratings.all()}
+    """What is missing or departs from the rules of the inspection's framework version;
+    a rating of another version's standard would be scored under the wrong rules."""
+    ratings = {r.standard_id: r for r in inspection.ratings.select_related("standard__programme")}
+    problems = [
+        f"{r.standard} is a standard of {r.standard.programme}, not of {inspection.programme}: "
+        "rate this inspection's own standards"
+        for r in ratings.values()
+        if r.standard.programme_id != inspection.programme_id
+    ]
     percentages = saved_percentages(inspection)
     for standard in inspection.programme.standards.prefetch_related("key_questions"):
         rating = ratings.get(standard.pk)

@@ -3,13 +3,20 @@
 from decimal import Decimal
 
 from django import forms
-from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
 from django.db.models import Q
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.text import slugify
 
-from inspections.models import ContextFigure, Finding, Inspection, Section, SourceDocument
+from inspections.models import (
+    ContextFigure,
+    Finding,
+    Inspection,
+    Review,
+    Section,
+    SourceDocument,
+)
 from inspections.web.govuk import GovukFormMixin
 from pdus.models import Body, Region
 from ratings import rules
@@ -17,6 +24,7 @@ from ratings.models import KeyQuestionScore, Rating, StandardRating
 from recommendations.models import Recommendation
 
 from . import checks, importer
+from .reading import MAX_PDF_BYTES, MAX_UPLOAD_FILES, ReadFile, read_upload
 
 
 def unique_slug(title: str) -> str:
@@ -256,38 +264,60 @@ class RatingsForm(GovukFormMixin, forms.Form):
         checks.set_score(self.inspection)
 
 
-class ImportForm(GovukFormMixin, forms.Form):
-    """Upload a published report's text to fill a draft for review."""
+class ReportFilesInput(forms.FileInput):
+    allow_multiple_selected = True
 
-    report = forms.FileField(
-        label="Report",
-        help_text="The published report as a PDF (up to 20 MB), or its text as a .txt file "
-        "(UTF-8, up to 2 MB).",
-        validators=[
-            FileExtensionValidator(
-                ["pdf", "txt"], "Upload the report as a .pdf file or as its text in a .txt file"
+
+class ReportFilesField(forms.FileField):
+    """Several files at once. Each is read, and refused if it must be, on its own (the
+    import's outcome table says why), so that one bad file does not turn the others away."""
+
+    widget = ReportFilesInput
+
+    def clean(self, data, initial=None):
+        uploads = data if isinstance(data, list | tuple) else [data]
+        files = [upload for upload in uploads if upload]
+        if not files:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        if len(files) > MAX_UPLOAD_FILES:
+            raise forms.ValidationError(
+                f"Choose up to {MAX_UPLOAD_FILES} files at once; import a folder of more with "
+                "manage.py import_reports",
+                code="too_many",
             )
-        ],
-        error_messages={"required": "Choose the report's PDF or text file"},
+        return files
+
+
+class ImportForm(GovukFormMixin, forms.Form):
+    """Upload published reports to fill a draft for each, for review."""
+
+    report = ReportFilesField(
+        label="Reports",
+        help_text=f"Published PDU reports, up to {MAX_UPLOAD_FILES} at once: each as a PDF (up "
+        "to 20 MB) or its text as a .txt file (up to 2 MB).",
+        error_messages={"required": "Choose at least one report's PDF or text file"},
     )
     region = forms.ModelChoiceField(
         queryset=Region.objects.all(),
         to_field_name="slug",
         required=False,
-        empty_label="Only needed for a PDU not yet in the database",
+        empty_label="Only needed for a PDU the reports do not place in a region",
         error_messages={"invalid_choice": "Choose a region from the list"},
         label="Region of a new PDU",
+        help_text="A new PDU is added to the region its recommendations are addressed to; "
+        "choose a region only where a report addresses none.",
     )
 
-    def clean_report(self):
-        upload = self.cleaned_data["report"]
-        if upload.size > importer.MAX_PDF_BYTES:  # before reading it at all
-            raise forms.ValidationError("The file must be smaller than 20 MB")
-        try:
-            self.cleaned_data["text"] = importer.report_text(upload.read(), upload.name)
-        except importer.UnreadableFile as error:
-            raise forms.ValidationError(str(error)) from error
-        return upload
+    def read_reports(self) -> list[ReadFile]:
+        """Each chosen file read and parsed, or refused with the reason."""
+        limits = importer.pdf_limits()
+        read = []
+        for upload in self.cleaned_data["report"]:
+            if upload.size > MAX_PDF_BYTES:  # before reading it at all
+                read.append(ReadFile(upload.name, refusal="The file must be smaller than 20 MB"))
+            else:
+                read.append(read_upload(upload.read(), upload.name, limits))
+        return read
 
 
 class UnpublishForm(GovukFormMixin, forms.Form):
@@ -414,3 +444,59 @@ def entry_formset(model, form, formset=BaseEntryFormSet):
 FindingFormSet = entry_formset(Finding, FindingForm)
 RecommendationFormSet = entry_formset(Recommendation, RecommendationForm, BaseRecommendationFormSet)
 ContextFigureFormSet = entry_formset(ContextFigure, ContextFigureForm)
+
+
+class ResolveItemForm(GovukFormMixin, forms.Form):
+    """An admin's decision on one item an import left to check."""
+
+    decision = forms.ChoiceField(
+        label="Is it right?",
+        choices=[
+            (Review.CONFIRMED, "Yes: it is right as read"),
+            (Review.CORRECTED, "No: I corrected it"),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it is right as read or you corrected it"},
+    )
+    resolution = forms.CharField(
+        label="What you corrected, or why it is right",
+        help_text="Needed if you corrected it: it is shown to the public once published.",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "Keep it to %(limit_value)d characters or fewer"},
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if (
+            cleaned.get("decision") == Review.CORRECTED
+            and not cleaned.get("resolution", "").strip()
+        ):
+            self.add_error("resolution", "Say what you corrected")
+        return cleaned
+
+
+class PublishForm(GovukFormMixin, forms.Form):
+    """Publishing; an inspection the public saw before says what was corrected since."""
+
+    changes = forms.CharField(
+        label="What was corrected since it was last published?",
+        help_text="Shown to the public in a notice on the inspection's page, with today's date.",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"max_length": "Keep it to %(limit_value)d characters or fewer"},
+    )
+
+    def __init__(self, *args, republishing: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.republishing = republishing
+        if not republishing:
+            del self.fields["changes"]
+
+    def clean_changes(self):
+        changes = self.cleaned_data["changes"].strip()
+        if self.republishing and not changes:
+            raise forms.ValidationError("Say what was corrected since it was last published")
+        return changes

@@ -1,33 +1,43 @@
 """Import a newly published PDU report into a draft inspection for an admin to review.
 
 The parser and the mapping to records (`records.py`) that build the fixtures read
-the text. What they cannot read or match is recorded on the draft as a data-quality
-note for the admin to check; nothing is guessed. An import is all or nothing, and
-importing the same report again replaces the draft's contents instead of adding a
-second draft.
+the text. What they cannot read or match, and what they inferred, is recorded on the
+draft as an item to check, which an admin resolves before publishing; nothing is
+guessed in silence. An import is all or nothing. A document is known by its text
+(checksum), never its file name: the same text again changes nothing, and another
+text of the same inspection replaces the draft's contents.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
 from django.utils.text import slugify
 
 from inspections.explorer import themes
-from inspections.ingest.parsing.pdf import Limits, PDFError, pdf_text
+from inspections.ingest.parsing.pdf import Limits
 from inspections.ingest.parsing.pdu_report import parse_pdu_report
 from inspections.ingest.parsing.types import ParsedPDUReport
-from inspections.models import DataQualityNote, Finding, Inspection, Section, SourceDocument
-from pdus.models import Body, Region
+from inspections.models import (
+    DataQualityNote,
+    Finding,
+    Inspection,
+    Review,
+    Section,
+    SourceDocument,
+)
+from pdus.models import OWN_REGION_ADDRESSEES, Body, Region, region_body_aliases
 from pdus.names import BodyNames, normalise_name
 from ratings.models import KeyQuestion, KeyQuestionScore, Programme, StandardRating
 from recommendations.models import Recommendation
 
 from . import checks
 from .builder.sources import load_sources
+from .reading import ReadFile, ReportText, read_report
 from .records import (
     Note,
     ProgrammeStandard,
@@ -39,10 +49,6 @@ from .records import (
     pdu_report_records,
 )
 
-PROGRAMME = "pdu"
-# A report's text is a few hundred kilobytes; its PDF, with photographs, a few megabytes.
-MAX_TEXT_BYTES = 2 * 1024 * 1024
-MAX_PDF_BYTES = 20 * 1024 * 1024
 ON_RECORD = "the database"  # how a note names where wording on record came from
 
 
@@ -50,80 +56,125 @@ class ImportRefused(Exception):
     """The report cannot become a draft; the message says why and what to do."""
 
 
+class Outcome(models.TextChoices):
+    NEW = "new", "New draft"
+    REPLACED = "replaced", "Draft replaced"
+    UNCHANGED = "unchanged", "Unchanged"
+    REFUSED = "refused", "Refused"
+
+
 @dataclass
 class ImportResult:
-    inspection: Inspection
-    created: bool  # False where an earlier draft of the same report was replaced
-    problems: list[str] = field(default_factory=list)
+    inspection: Inspection | None
+    outcome: str
+    problems: list[str] = field(default_factory=list)  # the items left to check
+    reason: str = ""  # why it was refused
+
+    @property
+    def created(self) -> bool:
+        return self.outcome == Outcome.NEW
 
 
-class UnreadableFile(ValueError):
-    """The file is not a report's text or PDF; the message says what was expected."""
+def pdf_limits() -> Limits:
+    return Limits(
+        cpu_seconds=settings.PDF_READ_CPU_SECONDS,
+        memory_bytes=settings.PDF_READ_MEMORY_MB * 1024 * 1024,
+        wall_seconds=settings.PDF_READ_TIMEOUT_SECONDS,
+    )
 
 
-def report_text(data: bytes, filename: str) -> str:
-    """The text of an uploaded report: a PDF read by pypdf (within the settings' limits),
-    or UTF-8 text (.txt).
+def report_text(data: bytes, filename: str) -> ReportText:
+    """The text of an uploaded report, read within the settings' limits for a PDF."""
+    return read_report(data, filename, pdf_limits())
 
-    Raises UnreadableFile, saying what was expected, for anything else.
-    """
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
-    if suffix == "pdf":
-        if len(data) > MAX_PDF_BYTES:
-            raise UnreadableFile("The PDF must be smaller than 20 MB")
-        limits = Limits(
-            cpu_seconds=settings.PDF_READ_CPU_SECONDS,
-            memory_bytes=settings.PDF_READ_MEMORY_MB * 1024 * 1024,
-            wall_seconds=settings.PDF_READ_TIMEOUT_SECONDS,
+
+@dataclass
+class OutcomeRow:
+    """One file's line in an import's outcome table."""
+
+    file: str
+    outcome: str  # Outcome's label
+    inspection: Inspection | None
+    detail: str  # why it was refused, or how many items are left to check
+    refused: bool
+
+
+def outcome_rows(results: list[tuple[str, ImportResult]]) -> list[OutcomeRow]:
+    rows = []
+    for file, result in results:
+        if result.outcome == Outcome.REFUSED:
+            detail = result.reason
+        else:
+            count = len(result.problems)
+            detail = f"{count} item{'s' if count != 1 else ''} to check" if count else ""
+        rows.append(
+            OutcomeRow(
+                file,
+                Outcome(result.outcome).label,
+                result.inspection,
+                detail,
+                result.outcome == Outcome.REFUSED,
+            )
         )
-        try:
-            return pdf_text(data, limits)
-        except PDFError as error:
-            raise UnreadableFile(str(error)) from error
-    if suffix != "txt":
-        raise UnreadableFile("Upload the report as a .pdf file or as its text in a .txt file")
-    if len(data) > MAX_TEXT_BYTES:
-        raise UnreadableFile("The text file must be smaller than 2 MB")
-    if data.startswith(b"%PDF-"):
-        raise UnreadableFile("This is a PDF named .txt: rename it to end in .pdf")
+    return rows
+
+
+def import_read(read: ReadFile, region: Region | None = None) -> ImportResult:
+    """Import a file read by reading.read_file/read_upload, in a transaction of its own;
+    a refusal, whatever its cause, is the file's outcome and writes nothing."""
+    if read.refusal:
+        return ImportResult(None, Outcome.REFUSED, reason=read.refusal)
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise UnreadableFile(
-            "The file must be UTF-8 text, such as a report saved as plain text"
-        ) from None
-    if "\x00" in text:
-        raise UnreadableFile("The file must be text, not a binary file")
-    return text
+        return import_report(
+            read.text,
+            Path(read.path).name,
+            region=region,
+            reading_notes=read.notes,
+            report=read.report,
+        )
+    except ImportRefused as error:
+        return ImportResult(None, Outcome.REFUSED, reason=str(error))
 
 
-def known_names() -> BodyNames:
-    """Every body's names: its own, plus the aliases the fixture builder knows."""
+def known_names(own_region: Region | None = None) -> BodyNames:
+    """Every body's names: its own, the aliases the fixture builder knows, each region
+    body's ("North West region", "HMPPS North West region"), and, for a report of a PDU
+    in `own_region`, what it calls its own region ("the Regional Probation Director")."""
     names = BodyNames()
     aliases = {b["slug"]: b.get("aliases", []) for b in load_sources()["body"]}
-    for body in Body.objects.all():
+    for body in Body.objects.select_related("region"):
         names.add(body.slug, body.name, body.short_name, body.abbreviation)
         names.add(body.slug, *aliases.get(body.slug, []))
-    for region in Body.objects.filter(kind=Body.Kind.REGION).select_related("region"):
-        if region.region:
-            names.add(region.slug, f"{region.region.name} region")
+        if body.kind == Body.Kind.REGION and body.region:
+            names.add(body.slug, *region_body_aliases(body.region.name))
+            if body.region == own_region:
+                names.add(body.slug, *OWN_REGION_ADDRESSEES)
     return names
 
 
 def import_report(
-    text: str, filename: str, *, region: Region | None = None, dry_run: bool = False
+    text: str,
+    filename: str,
+    *,
+    region: Region | None = None,
+    dry_run: bool = False,
+    reading_notes: list[str] = (),
+    report: ParsedPDUReport | None = None,
 ) -> ImportResult:
-    """Parse `text` and save it as a draft inspection (not at all if `dry_run`).
+    """Parse `text` (unless `report` is its parse already) and save it as a draft
+    inspection (not at all if `dry_run`); `reading_notes` are what reading the file
+    inferred, kept as items to check.
 
     Raises ParseError when the text is not a PDU report and ImportRefused when it
-    cannot become a draft (already published, or a new PDU without a region).
+    cannot become a draft (already published, or a new PDU whose region is not known).
     """
-    report = parse_pdu_report(text)
+    if report is None:
+        report = parse_pdu_report(text)
     with transaction.atomic():
-        result = _save(report, text, filename, region)
+        result = _save(report, text, filename, region, list(reading_notes))
         if dry_run:
             transaction.set_rollback(True)
-        else:
+        elif result.outcome != Outcome.UNCHANGED:
             # In the import's transaction: its records are never seen without their themes.
             themes.tag_pending()
     return result
@@ -157,12 +208,34 @@ def _refuse_if_longer(what: str, text: str | None, limit: int):
         )
 
 
-def _save(report: ParsedPDUReport, text: str, filename: str, region: Region | None):
+def _save(
+    report: ParsedPDUReport,
+    text: str,
+    filename: str,
+    region: Region | None,
+    reading_notes: list[str],
+) -> ImportResult:
+    sha256 = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    known = SourceDocument.objects.filter(sha256=sha256).first()
+    if known is not None and (inspection := known.inspections.first()) is not None:
+        # The same text again: whatever it made, and however an admin has since
+        # reviewed it, stays as it is.
+        to_check = inspection.data_quality_notes.to_check()
+        return ImportResult(inspection, Outcome.UNCHANGED, [n.description for n in to_check])
     _refuse_overlong_texts(report, filename)
-    names = known_names()
-    body = _body(report.pdu_name, names, region)
+    notes = [Note(DataQualityNote.Kind.CONVERSION, note) for note in reading_notes]
+    body, region_note = _body(report, region)
+    if region_note:
+        notes.append(region_note)
+    names = known_names(body.region)
     names.add(body.slug, body.name, body.short_name)  # a PDU added just now
-    programme = Programme.objects.get(slug=PROGRAMME)
+    programme, version_note = Programme.objects.version_for(
+        [(rating.code, rating.name) for rating in report.ratings], report.fieldwork_start
+    )
+    if programme is None:
+        raise ImportRefused(version_note)
+    if version_note:
+        notes.append(Note(DataQualityNote.Kind.OTHER, version_note))
     title = report.title or filename
     records = pdu_report_records(
         report,
@@ -172,17 +245,6 @@ def _save(report: ParsedPDUReport, text: str, filename: str, region: Region | No
         standards=programme_standards(programme),
         names=names,
         strict=False,
-    )
-    document, _ = SourceDocument.objects.update_or_create(
-        filename=filename,
-        defaults={
-            "title": title,
-            "kind": SourceDocument.Kind.PDU_REPORT,
-            "author": "HM Inspectorate of Probation",
-            "published": report.published,
-            "published_precision": "month",
-            "sha256": hashlib.sha256(text.encode("utf-8")).hexdigest(),
-        },
     )
     inspection = Inspection.objects.filter(
         body=body, programme=programme, fieldwork_start=report.fieldwork_start
@@ -197,23 +259,39 @@ def _save(report: ParsedPDUReport, text: str, filename: str, region: Region | No
             f"{inspection.title}; importing it again would replace them. Correct the draft "
             "step by step instead."
         )
-    created = inspection is None
-    if created:
+    # A known text whose inspection was deleted is imported again into its document,
+    # which stays as it was.
+    document = known or SourceDocument.objects.create(
+        filename=filename,
+        title=title,
+        kind=SourceDocument.Kind.PDU_REPORT,
+        author="HM Inspectorate of Probation",
+        published=report.published,
+        published_precision="month",
+        sha256=sha256,
+        text=text,
+    )
+    outcome = Outcome.NEW if inspection is None else Outcome.REPLACED
+    if inspection is None:
         inspection = Inspection(
             slug=_unique_slug(body, report),
             body=body,
             programme=programme,
             is_published=False,
         )
+        replaced_document = None
     else:
+        replaced_document = inspection.source_document
         _clear(inspection)
     for name, value in records.inspection.items():
         setattr(inspection, name, value)
     inspection.source_document = document
     inspection.save()
+    if replaced_document is not None:
+        _delete_if_unused(replaced_document)
 
     _save_records(inspection, document, records)
-    notes = list(records.notes)
+    notes += records.notes
     # A draft's score is computed from its ratings, as when entered by hand.
     checks.set_score(inspection)
     if (inspection.score, inspection.max_score) != (report.score, report.max_score):
@@ -224,9 +302,47 @@ def _save(report: ParsedPDUReport, text: str, filename: str, region: Region | No
                 f"ratings add up to {inspection.score}/{inspection.max_score}.",
             )
         )
+    notes += _missing(records, report.problems)
     for note in notes:
-        _create(DataQualityNote, note.fields(inspection=inspection, source_document=document))
-    return ImportResult(inspection, created, [note.description for note in notes])
+        _create(
+            DataQualityNote,
+            {
+                **note.fields(inspection=inspection, source_document=document),
+                "review": Review.TO_CHECK,
+            },
+        )
+    return ImportResult(inspection, outcome, [note.description for note in notes])
+
+
+def _missing(records: ReportRecords, problems: list[str]) -> list[Note]:
+    """An item for each part of a PDU report the import saved none of, unless the parser
+    has said so already ("No ratings table found: ..."): a report without them is a
+    report misread, until an admin enters them or confirms their absence."""
+    parts = [
+        (records.ratings, "ratings", "Ratings and key questions"),
+        (records.key_question_scores, "key-question percentages", "Ratings and key questions"),
+        (records.recommendations, "recommendations", "Recommendations"),
+    ]
+    return [
+        Note(
+            DataQualityNote.Kind.OTHER,
+            f"No {what} were found in the report. Enter them in the step “{step}”, or "
+            "confirm that the report has none.",
+        )
+        for found, what, step in parts
+        if not found and not any(problem.startswith(f"No {what}") for problem in problems)
+    ]
+
+
+def _delete_if_unused(document: SourceDocument):
+    """A replaced draft's document goes with it, if an import made it (it holds its text)
+    and nothing else cites it: the published data's own documents always stay."""
+    if not document.text:
+        return
+    for relation in document._meta.related_objects:
+        if getattr(document, relation.get_accessor_name()).exists():
+            return
+    document.delete()
 
 
 def programme_standards(programme: Programme) -> Standards:
@@ -248,16 +364,28 @@ def programme_standards(programme: Programme) -> Standards:
     )
 
 
-def _body(pdu_name: str, names: BodyNames, region: Region | None) -> Body:
-    slug = find_pdu(names, pdu_name)
+def _body(report: ParsedPDUReport, region: Region | None) -> tuple[Body, Note | None]:
+    """The PDU the report is of, added if new: in `region`, or else in the one region the
+    report's recommendations are addressed to (an inference, left to check)."""
+    pdu_name = report.pdu_name
+    slug = find_pdu(known_names(), pdu_name)
     if slug is not None:
         body = Body.objects.get(slug=slug)
         if body.kind != Body.Kind.PDU:
             raise ImportRefused(f"{pdu_name!r} names {body.name}, which is not a PDU.")
-        return body
+        return body, None
+    note = None
     if region is None:
-        raise ImportRefused(
-            f"{pdu_name!r} is not a PDU the database knows: choose its region to add it."
+        region = _addressed_region(report)
+        if region is None:
+            raise ImportRefused(
+                f"{pdu_name!r} is not a PDU the database knows, and the report addresses no "
+                "region's recommendations: choose its region to add it."
+            )
+        note = Note(
+            DataQualityNote.Kind.OTHER,
+            f"{pdu_name} is new to the database; it was added to the {region.name} region, "
+            f"the region its recommendations are addressed to. Check the region.",
         )
     name = pdu_name if normalise_name(pdu_name).endswith(" pdu") else f"{pdu_name} PDU"
     short_name = name.removesuffix(" PDU")
@@ -268,13 +396,24 @@ def _body(pdu_name: str, names: BodyNames, region: Region | None) -> Body:
             f"{pdu_name!r} would have the same web address as a body already in the database: "
             "add the PDU in the admin with its own, then import again."
         )
-    return Body.objects.create(
-        name=name,
-        short_name=short_name,
-        slug=slug,
-        kind=Body.Kind.PDU,
-        region=region,
+    body = Body.objects.create(
+        name=name, short_name=short_name, slug=slug, kind=Body.Kind.PDU, region=region
     )
+    return body, note
+
+
+def _addressed_region(report: ParsedPDUReport) -> Region | None:
+    """The region whose body the report's recommendations name, where exactly one is."""
+    names = known_names()
+    regions = {
+        body.region
+        for body in Body.objects.filter(
+            kind=Body.Kind.REGION,
+            slug__in={names.find(r.addressee) for r in report.recommendations} - {None},
+        ).select_related("region")
+        if body.region
+    }
+    return regions.pop() if len(regions) == 1 else None
 
 
 def pdu_slug(short_name: str) -> str:

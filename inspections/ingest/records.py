@@ -35,6 +35,7 @@ from inspections.ingest.parsing.types import (
     ParsedPDUReport,
     ParsedRating,
     ParsedRecommendation,
+    SourceRef,
 )
 from pdus.names import BodyNames, normalise_name
 from ratings.models import Rating
@@ -228,9 +229,10 @@ class Note:
     description: str
     source_section: str = ""
     compared_document: int | None = None
+    source_line: int | None = None
 
     def fields(self, *, inspection, source_document) -> dict:
-        return {
+        fields = {
             "inspection": inspection,
             "kind": self.kind,
             "description": self.description,
@@ -238,11 +240,21 @@ class Note:
             "compared_document": self.compared_document,
             "source_section": self.source_section,
         }
+        if self.source_line is not None:  # the published data's notes give none
+            fields["source_line"] = self.source_line
+        return fields
 
 
 def conversion_notes(problems: list[str]) -> list[Note]:
-    """What a parser could not read, for a reader to check."""
-    return [Note(NOTE.CONVERSION, problem) for problem in problems]
+    """What a parser could not read, for a reader to check, at the line it names if any
+    ("... before 'Croydon PDU should:' (line 83) ...")."""
+    notes = []
+    for problem in problems:
+        line = re.search(r"\bline (\d+)\b", problem)
+        notes.append(
+            Note(NOTE.CONVERSION, problem, source_line=int(line.group(1)) if line else None)
+        )
+    return notes
 
 
 class ReportRecords:
@@ -294,7 +306,7 @@ class ReportRecords:
                     NOTE.NUMBERING,
                     f"{self.label} numbers {parsed.name} as {parsed.code}; the PDU "
                     f"programme's standard is {standard.code} {parsed.name}.",
-                    parsed.ref.section,
+                    parsed.ref,
                 )
 
     def add_statements(self, statements: dict[str, str], rated: set[str | None]):
@@ -317,7 +329,7 @@ class ReportRecords:
                 self._unmatched(
                     f"Key question {parsed.text!r}: no standard {parsed.standard_code}",
                     "it is left out",
-                    parsed.ref.section,
+                    parsed.ref,
                 )
                 continue
             positions[standard.pk] += 1
@@ -332,7 +344,7 @@ class ReportRecords:
                     parsed.text,
                     recorded.wording,
                     "the question's text",
-                    parsed.ref.section,
+                    parsed.ref,
                 )
             self.key_question_scores.append(
                 KeyQuestionScore(question, parsed.percent_yes, parsed.ref.section, parsed.ref.line)
@@ -372,7 +384,7 @@ class ReportRecords:
                     f"Recommendation {parsed.number} is addressed jointly to "
                     f"{parsed.addressee!r}; it is filed under the first body named, "
                     "with the others as co-addressees.",
-                    parsed.ref.section,
+                    parsed.ref,
                 )
         numbers = Counter(parsed.number for parsed in recommendations)
         repeated = sorted(number for number, count in numbers.items() if count > 1)
@@ -381,7 +393,7 @@ class ReportRecords:
                 NOTE.REPEATED_NUMBER,
                 f"Recommendation numbers {', '.join(map(str, repeated))} appear more than once; "
                 "each recommendation is kept with the number as published.",
-                recommendations[0].ref.section,
+                recommendations[0].ref,
             )
 
     def add_problems(self, problems: list[str]):
@@ -396,7 +408,7 @@ class ReportRecords:
                 f"it is rated as {standard.code} {standard.name}, by its number"
                 if standard
                 else "its rating is left out",
-                parsed.ref.section,
+                parsed.ref,
             )
         return standard
 
@@ -414,7 +426,9 @@ class ReportRecords:
                 section,
             )
 
-    def _compare_wording(self, what: str, text: str, recorded: Wording, kept_as: str, section: str):
+    def _compare_wording(
+        self, what: str, text: str, recorded: Wording, kept_as: str, section: str | SourceRef
+    ):
         # Only other words are noted: case, spacing and '&' vary with a PDF's layout.
         if normalise_name(text) != normalise_name(recorded.text):
             self._note(
@@ -434,7 +448,7 @@ class ReportRecords:
                 self._unmatched(
                     f"Findings under {finding.section!r}: no standard {finding.standard_code}",
                     "they are filed under the heading",
-                    finding.ref.section,
+                    finding.ref,
                 )
             self._sections[key] = Section.of(standard) if standard else Section(finding.section)
         return self._sections[key]
@@ -451,17 +465,23 @@ class ReportRecords:
         self._unmatched(
             f"Recommendation {parsed.number}: the addressee {parsed.addressee!r} is not known",
             "it is filed under the PDU, to be corrected in review",
-            parsed.ref.section,
+            parsed.ref,
         )
         return [self.body]
 
-    def _unmatched(self, problem: str, instead: str, section: str = ""):
+    def _unmatched(self, problem: str, instead: str, where: str | SourceRef = ""):
         if self.strict:
             raise Unmatched(problem)
-        self._note(NOTE.OTHER, f"{problem}; {instead}.", section)
+        self._note(NOTE.OTHER, f"{problem}; {instead}.", where)
 
-    def _note(self, kind: str, description: str, section: str, compared: int | None = None):
-        self.notes.append(Note(kind, description, section, compared))
+    def _note(
+        self, kind: str, description: str, where: str | SourceRef, compared: int | None = None
+    ):
+        """A note about `where`: a section heading, or the place of the record it is about."""
+        if isinstance(where, SourceRef):
+            self.notes.append(Note(kind, description, where.section, compared, where.line))
+        else:
+            self.notes.append(Note(kind, description, where, compared))
 
 
 def pdu_report_records(

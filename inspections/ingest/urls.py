@@ -19,5 +19,10 @@ urlpatterns = [
     ),
     path("manage/<slug:slug>/figures/", views.FiguresStepView.as_view(), name="manage_figures"),
     path("manage/<slug:slug>/review/", views.ReviewStepView.as_view(), name="manage_review"),
+    path(
+        "manage/<slug:slug>/review/items/<int:item>/",
+        views.ResolveItemView.as_view(),
+        name="manage_resolve_item",
+    ),
     path("manage/<slug:slug>/unpublish/", views.UnpublishView.as_view(), name="manage_unpublish"),
 ]

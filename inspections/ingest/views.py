@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils import timezone
 from django.views.generic import (
     CreateView,
     FormView,
@@ -14,18 +15,20 @@ from django.views.generic import (
     UpdateView,
 )
 
+from inspections.ingest import review
 from inspections.ingest.checks import publication_problems
 from inspections.ingest.forms import (
     ContextFigureFormSet,
     FindingFormSet,
     ImportForm,
     InspectionDetailsForm,
+    PublishForm,
     RatingsForm,
     RecommendationFormSet,
+    ResolveItemForm,
     UnpublishForm,
 )
-from inspections.ingest.importer import ImportRefused, import_report
-from inspections.ingest.parsing.types import ParseError
+from inspections.ingest.importer import import_read, outcome_rows
 from inspections.models import Inspection
 from inspections.rules import can_manage_inspections
 from inspections.web.navigation import BreadcrumbsMixin
@@ -194,36 +197,79 @@ class FiguresStepView(RecordsStepView):
 
 
 class ReviewStepView(DraftMixin, TemplateView):
-    """Everything the draft holds and every check; publishing runs the checks again."""
+    """Everything the draft holds, every check, and each item the import left to check
+    beside its source lines; publishing runs the checks again."""
 
     step = "review"
     template_name = "inspections/manage/review.html"
 
     def get_context_data(self, **kwargs):
         inspection = self.inspection
+        republishing = review.was_published_before(inspection)
+        kwargs.setdefault("publish_form", PublishForm(republishing=republishing))
         return super().get_context_data(
-            problems=publication_problems(inspection),
+            problems=publication_problems(inspection) + review.unresolved_problems(inspection),
             ratings=inspection.ratings.select_related("standard"),
             key_question_scores=inspection.key_question_scores.select_related(
                 "key_question__standard"
             ),
             finding_count=inspection.findings.count(),
             recommendations=inspection.recommendations.select_related("addressee"),
-            notes=inspection.data_quality_notes.all(),
+            items=self.items(kwargs.pop("item_forms", {})),
             **kwargs,
         )
 
+    def items(self, forms: dict) -> list[dict]:
+        """Each note with its source lines, the step that corrects it, and, while it is to
+        check, the form that resolves it (`forms` keeps one that was sent in error)."""
+        notes = self.inspection.data_quality_notes.select_related("source_document", "resolved_by")
+        items = []
+        for note in notes:
+            step = review.step_for(note)
+            items.append(
+                {
+                    "note": note,
+                    "lines": review.source_lines(note, note.source_document.text),
+                    "step_url": reverse(f"inspections:manage_{step}", args=[self.inspection.slug]),
+                    "step_label": dict(STEPS)[step],
+                    "form": forms.get(note.pk)
+                    or (ResolveItemForm(prefix=f"item-{note.pk}") if note.is_to_check else None),
+                }
+            )
+        return items
+
     def post(self, request, *args, **kwargs):
+        republishing = review.was_published_before(self.inspection)
+        form = PublishForm(request.POST, republishing=republishing)
         with transaction.atomic():
             inspection = Inspection.objects.select_for_update().get(pk=self.inspection.pk)
-            problems = publication_problems(inspection)
-            if not problems:
+            problems = publication_problems(inspection) + review.unresolved_problems(inspection)
+            if form.is_valid() and not problems:
+                changes = [form.cleaned_data["changes"]] if republishing else []
+                review.record_corrections(inspection, changes, timezone.localdate())
                 inspection.set_published(True, request.user, "Published.")
-        if problems:
-            context = self.get_context_data(publish_refused=True)
+        if problems or not form.is_valid():
+            context = self.get_context_data(publish_refused=True, publish_form=form)
             return self.render_to_response(context, status=400)
         messages.success(request, f"{inspection.title} is published.")
         return redirect(inspection.get_absolute_url())
+
+
+class ResolveItemView(ReviewStepView):
+    """An admin's decision on one item to check, sent from the review page."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        note = get_object_or_404(self.inspection.data_quality_notes.to_check(), pk=kwargs["item"])
+        form = ResolveItemForm(request.POST, prefix=f"item-{note.pk}")
+        if not form.is_valid():
+            context = self.get_context_data(item_forms={note.pk: form})
+            return self.render_to_response(context, status=400)
+        note.resolve(form.cleaned_data["decision"], form.cleaned_data["resolution"], request.user)
+        messages.success(request, "Item resolved.")
+        url = reverse("inspections:manage_review", args=[self.inspection.slug])
+        return redirect(f"{url}#item-{note.pk}")
 
 
 class UnpublishView(ManagedInspectionMixin, FormView):
@@ -260,23 +306,11 @@ class ImportView(AdminOnlyMixin, BreadcrumbsMixin, FormView):
         return [("Enter inspections", reverse("inspections:manage")), ("Import a report", None)]
 
     def form_valid(self, form):
-        upload = form.cleaned_data["report"]
-        try:
-            result = import_report(
-                form.cleaned_data["text"], upload.name, region=form.cleaned_data["region"]
-            )
-        except ParseError as error:
-            form.add_error("report", f"This does not read as a PDU inspection report: {error}")
-            return self.form_invalid(form)
-        except ImportRefused as error:
-            form.add_error("report", str(error))
-            return self.form_invalid(form)
-        verb = "Imported" if result.created else "Re-imported; the earlier draft was replaced"
-        messages.success(
-            self.request,
-            f"{verb}. Check the {len(result.problems)} note(s) the import left below.",
+        region = form.cleaned_data["region"]
+        results = [(read.path, import_read(read, region)) for read in form.read_reports()]
+        return self.render_to_response(
+            self.get_context_data(form=ImportForm(), outcomes=outcome_rows(results))
         )
-        return redirect("inspections:manage_review", result.inspection.slug)
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(form=form), status=400)

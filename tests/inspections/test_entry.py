@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from inspections.models import Finding, Inspection
+from inspections.models import Finding, Inspection, SourceDocument
 from pdus.models import Body, Region
 from ratings.models import Standard
 
@@ -37,6 +37,13 @@ def new_report(lambeth_text):
 def upload(client, text, name="report.txt", region="london"):
     file = SimpleUploadedFile(name, text.encode("utf-8"), content_type="text/plain")
     return client.post("/manage/import/", {"report": file, "region": region})
+
+
+def outcome(response):
+    """The one file's row in the import's outcome table."""
+    assert response.status_code == 200
+    [row] = response.context["outcomes"]
+    return row
 
 
 # --- Who may ----------------------------------------------------------------------------
@@ -72,9 +79,10 @@ def test_posts_need_the_csrf_token(published_data, new_report):
 
 
 def test_import_makes_a_draft_that_nobody_else_sees(admin, client, published_data, new_report):
-    response = upload(admin, new_report)
-    assert response.status_code == 302
+    row = outcome(upload(admin, new_report))
+    assert (row.outcome, row.refused) == ("New draft", False)
     draft = Inspection.objects.get(body__slug="croydon")
+    assert row.inspection == draft
     assert not draft.is_published
     assert (draft.score, draft.max_score, draft.overall_rating) == (3, 24, "inadequate")
     assert draft.findings.count() == 83 and draft.recommendations.count() == 12
@@ -82,41 +90,91 @@ def test_import_makes_a_draft_that_nobody_else_sees(admin, client, published_dat
     assert client.get(draft.get_absolute_url()).status_code == 404
     assert client.get(f"/api/inspections/{draft.slug}/").status_code == 404
     assert "Croydon" not in client.get("/").content.decode()
-    review = admin.get(response["Location"]).content.decode()
+    review = admin.get(f"/manage/{draft.slug}/review/").content.decode()
     assert "What the import could not read" in review
 
 
-def test_reimporting_replaces_the_draft(admin, published_data, new_report):
+def test_the_same_text_again_changes_nothing(admin, published_data, new_report):
+    first = outcome(upload(admin, new_report))
+    again = outcome(upload(admin, new_report, name="renamed.txt"))
+    assert again.outcome == "Unchanged" and again.inspection == first.inspection
+    drafts = Inspection.objects.filter(body__slug="croydon")
+    assert drafts.count() == 1
+    assert drafts.get().source_document.filename == "report.txt"
+
+
+def test_another_text_of_a_draft_replaces_it(admin, published_data, new_report):
     upload(admin, new_report)
-    upload(admin, new_report)
+    row = outcome(upload(admin, new_report.replace("Croydon PDU", "Croydon  PDU", 1)))
+    assert row.outcome == "Draft replaced"
     drafts = Inspection.objects.filter(body__slug="croydon")
     assert drafts.count() == 1
     assert drafts.get().findings.count() == 83
+    # The replaced text's document went with it.
+    assert SourceDocument.objects.filter(filename="report.txt").count() == 1
 
 
-def test_importing_a_published_report_is_refused(admin, published_data, lambeth_text):
-    response = upload(admin, lambeth_text)
-    assert response.status_code == 400
-    assert "already published" in response.content.decode()
+def test_a_file_named_as_a_published_document_changes_nothing_published(
+    admin, published_data, new_report
+):
+    lambeth = SourceDocument.objects.get(filename="000_dc3a9006563f0344.txt")
+    before = (lambeth.title, lambeth.sha256)
+    row = outcome(upload(admin, new_report, name=lambeth.filename))
+    assert row.outcome == "New draft"
+    lambeth.refresh_from_db()
+    assert (lambeth.title, lambeth.sha256) == before
+    assert row.inspection.source_document != lambeth
+
+
+def test_the_text_of_a_published_report_is_unchanged(admin, published_data, lambeth_text):
+    row = outcome(upload(admin, lambeth_text))
+    assert row.outcome == "Unchanged"
+    assert row.inspection.slug == "lambeth-pdu-2022" and row.inspection.is_published
+
+
+def test_another_text_of_a_published_report_is_refused(admin, published_data, lambeth_text):
+    row = outcome(upload(admin, lambeth_text + "\n"))
+    assert row.refused and "already published" in row.detail
 
 
 @pytest.mark.parametrize(
     ("name", "content", "message"),
     [
-        ("notes.txt", b"Minutes of the committee meeting.", "does not read as a PDU inspection"),
+        ("notes.txt", b"Minutes of the committee meeting.", "Not a PDU inspection report"),
         ("report.pdf", b"%PDF-1.7 ...", "The PDF is damaged"),
         ("report.doc", b"Minutes", "Upload the report as a .pdf file or as its text"),
-        ("report.txt", b"\xff\xfe\x00binary", "must be UTF-8 text"),
-        ("report.txt", b"", "The submitted file is empty"),
+        ("report.txt", b"\xff\xfe\x00binary", "not a binary file"),
+        ("report.txt", b"", "The file is empty."),
     ],
 )
 def test_bad_uploads_are_refused_and_save_nothing(admin, published_data, name, content, message):
     before = (Inspection.objects.count(), Finding.objects.count(), Body.objects.count())
     file = SimpleUploadedFile(name, content, content_type="text/plain")
-    response = admin.post("/manage/import/", {"report": file})
-    assert response.status_code == 400
-    assert message in response.content.decode()
+    row = outcome(admin.post("/manage/import/", {"report": file}))
+    assert row.refused and message in row.detail
     assert (Inspection.objects.count(), Finding.objects.count(), Body.objects.count()) == before
+
+
+def test_several_files_at_once_each_have_their_outcome(admin, published_data, new_report):
+    files = [
+        SimpleUploadedFile("croydon.txt", new_report.encode(), content_type="text/plain"),
+        SimpleUploadedFile("empty.txt", b"", content_type="text/plain"),
+        SimpleUploadedFile("sutton.txt", new_report.replace("Croydon", "Sutton").encode()),
+    ]
+    response = admin.post("/manage/import/", {"report": files})
+    rows = {row.file: row for row in response.context["outcomes"]}
+    assert [rows[f].outcome for f in ("croydon.txt", "empty.txt", "sutton.txt")] == [
+        "New draft",
+        "Refused",
+        "New draft",
+    ]
+    assert Inspection.objects.filter(body__slug__in=["croydon", "sutton"]).count() == 2
+
+
+def test_no_file_chosen_is_an_error(admin, published_data):
+    response = admin.post("/manage/import/", {})
+    assert response.status_code == 400
+    assert "Choose at least one report" in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -128,15 +186,26 @@ def test_bad_uploads_are_refused_and_save_nothing(admin, published_data, name, c
 )
 def test_uploads_over_the_size_limit_are_refused(admin, published_data, name, size, message):
     file = SimpleUploadedFile(name, b"x" * size)
-    response = admin.post("/manage/import/", {"report": file})
-    assert response.status_code == 400
-    assert message in response.content.decode()
+    row = outcome(admin.post("/manage/import/", {"report": file}))
+    assert row.refused and message in row.detail
 
 
-def test_a_new_pdu_needs_its_region(admin, published_data, new_report):
-    response = upload(admin, new_report, region="")
-    assert response.status_code == 400
-    assert "choose its region" in response.content.decode()
+def test_a_new_pdu_goes_to_the_region_its_recommendations_address(
+    admin, published_data, new_report
+):
+    row = outcome(upload(admin, new_report, region=""))
+    assert row.outcome == "New draft"
+    assert row.inspection.body.region.slug == "london"
+    assert row.inspection.data_quality_notes.filter(
+        description__contains="added to the London region"
+    ).exists()
+
+
+def test_a_new_pdu_of_no_known_region_needs_its_region(admin, published_data, new_report):
+    unaddressed = new_report.replace("London region", "The regional office")
+    row = outcome(upload(admin, unaddressed, region=""))
+    assert row.refused and "choose its region" in row.detail
+    assert not Body.objects.filter(slug="croydon").exists()
 
 
 def test_import_command_dry_run_saves_nothing(published_data, tmp_path, new_report, capsys):
@@ -157,7 +226,7 @@ def details(**overrides):
         "title": "An inspection of probation services in: Croydon PDU",
         "new_pdu_name": "Croydon PDU",
         "new_pdu_region": Region.objects.get(slug="london").pk,
-        "programme": Standard.objects.get(code="2.2").programme_id,
+        "programme": Standard.objects.get(programme__slug="pdu", code="2.2").programme_id,
         "fieldwork_start": "2023-03-06",
         "published": "2023-06-01",
         "lead_inspector": "A Person",
@@ -188,7 +257,7 @@ def ratings_data(inspection, **overrides):
             data[f"override_{standard.pk}"] = ""
         for question in standard.key_questions.all():
             data[f"kq_{question.pk}"] = "55"
-    data[f"rating_{Standard.objects.get(code='2.1').pk}"] = "not_inspected"
+    data[f"rating_{Standard.objects.get(programme__slug='pdu', code='2.1').pk}"] = "not_inspected"
     return {**data, **overrides}
 
 
@@ -207,7 +276,7 @@ def test_ratings_compute_the_score(admin, draft):
 
 
 def test_a_rating_must_follow_the_rule_unless_overridden(admin, draft):
-    assessment = Standard.objects.get(code="2.2")
+    assessment = Standard.objects.get(programme__slug="pdu", code="2.2")
     data = ratings_data(draft, **{f"rating_{assessment.pk}": "good"})
     response = admin.post(f"/manage/{draft.slug}/ratings/", data)
     page = response.content.decode()
@@ -229,7 +298,7 @@ def test_a_rating_must_follow_the_rule_unless_overridden(admin, draft):
     ],
 )
 def test_percentages_are_checked(admin, draft, value, message):
-    question = Standard.objects.get(code="2.3").key_questions.first()
+    question = Standard.objects.get(programme__slug="pdu", code="2.3").key_questions.first()
     response = admin.post(
         f"/manage/{draft.slug}/ratings/", ratings_data(draft, **{f"kq_{question.pk}": value})
     )
@@ -238,7 +307,7 @@ def test_percentages_are_checked(admin, draft, value, message):
 
 
 def test_a_field_in_error_is_tied_to_its_message_for_screen_readers(admin, draft):
-    question = Standard.objects.get(code="2.3").key_questions.first()
+    question = Standard.objects.get(programme__slug="pdu", code="2.3").key_questions.first()
     response = admin.post(
         f"/manage/{draft.slug}/ratings/", ratings_data(draft, **{f"kq_{question.pk}": "101"})
     )
@@ -330,8 +399,17 @@ def test_unpublishing_makes_a_draft_again_and_is_recorded(admin, client, publish
     assert entry.user.username == "admin-user"
     # A draft is not unpublished again; it is published from its review page.
     assert admin.get(f"/manage/{lambeth.slug}/unpublish/").status_code == 404
-    assert admin.post(f"/manage/{lambeth.slug}/review/").status_code == 302
+    # Published again, it says what was corrected, in a public notice.
+    refused = admin.post(f"/manage/{lambeth.slug}/review/")
+    assert refused.status_code == 400
+    assert "Say what was corrected since it was last published" in refused.content.decode()
+    published = admin.post(f"/manage/{lambeth.slug}/review/", {"changes": "The 2.2 rating."})
+    assert published.status_code == 302
     assert LogEntry.objects.filter(object_id=str(lambeth.pk)).count() == 2
+    [correction] = lambeth.corrections.all()
+    assert correction.changes == ["The 2.2 rating."]
+    page = client.get(lambeth.get_absolute_url()).content.decode()
+    assert "Corrected on" in page and "The 2.2 rating." in page
 
 
 @pytest.fixture
@@ -349,9 +427,8 @@ def test_reimport_keeps_recommendations_with_recorded_progress(
     admin, lambeth_text, unpublished_lambeth_with_progress
 ):
     lambeth, tracked = unpublished_lambeth_with_progress
-    response = upload(admin, lambeth_text)
-    assert response.status_code == 400
-    assert "Progress has been recorded in the tracker" in response.content.decode()
+    row = outcome(upload(admin, lambeth_text + "\n"))
+    assert row.refused and "Progress has been recorded in the tracker" in row.detail
     assert lambeth.recommendations.filter(pk=tracked.pk).exists()
 
 

@@ -10,9 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from pypdf import PdfWriter
 
-from inspections.ingest.importer import UnreadableFile, report_text
+from inspections.ingest.importer import report_text
 from inspections.ingest.parsing.pdf import layout_to_paragraphs
 from inspections.ingest.parsing.pdu_report import parse_pdu_report
+from inspections.ingest.reading import UnreadableFile
 from inspections.models import Finding, Inspection
 from tests.conftest import LAMBETH, LEWISHAM_AND_BROMLEY
 from tests.inspections.test_entry import admin  # noqa: F401 - a fixture
@@ -48,7 +49,7 @@ def facts(report) -> dict:
 def test_a_pdf_gives_the_facts_its_text_gives(report_pdfs, name):
     text, pdf = report_pdfs[name]
     from_text = parse_pdu_report(text)
-    from_pdf = parse_pdu_report(report_text(pdf, "report.pdf"))
+    from_pdf = parse_pdu_report(report_text(pdf, "report.pdf").text)
     assert facts(from_pdf) == facts(from_text)
     assert from_pdf.score is not None and len(from_pdf.key_questions) >= 10
 
@@ -56,7 +57,7 @@ def test_a_pdf_gives_the_facts_its_text_gives(report_pdfs, name):
 def test_a_pdf_gives_every_finding_word_for_word(report_pdfs):
     text, pdf = report_pdfs[LAMBETH]
     from_text = parse_pdu_report(text)
-    from_pdf = parse_pdu_report(report_text(pdf, "report.pdf"))
+    from_pdf = parse_pdu_report(report_text(pdf, "report.pdf").text)
     assert [(f.section, words(f.text)) for f in from_pdf.findings] == [
         (f.section, words(f.text)) for f in from_text.findings
     ]

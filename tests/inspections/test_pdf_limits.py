@@ -194,13 +194,15 @@ def refusal_by_command(tmp_path, data: bytes) -> str:
 def refusal_by_upload(client, data: bytes) -> str:
     file = SimpleUploadedFile("report.pdf", data, "application/pdf")
     response = client.post("/manage/import/", {"report": file})
-    assert response.status_code == 400
-    return response.context["form"].errors["report"][0]
+    assert response.status_code == 200
+    [row] = response.context["outcomes"]
+    assert row.refused and row.outcome == "Refused"
+    return row.detail
 
 
 def test_a_good_pdf_is_read_in_the_child():
-    text = report_text(pages_pdf(stream(zlib.compress(PAGE_TEXT), b"/FlateDecode")), "r.pdf")
-    assert text == "An inspection of probation services in: Lambeth PDU\n"
+    read = report_text(pages_pdf(stream(zlib.compress(PAGE_TEXT), b"/FlateDecode")), "r.pdf")
+    assert read.text == "An inspection of probation services in: Lambeth PDU\n"
 
 
 @pytest.mark.parametrize("case", BAD_PDFS)
@@ -218,7 +220,7 @@ def test_the_upload_page_refuses_a_bad_pdf(admin, case):  # noqa: F811
 
 
 def test_the_upload_page_refuses_an_empty_file(admin):  # noqa: F811
-    assert refusal_by_upload(admin, b"") == "The submitted file is empty."
+    assert refusal_by_upload(admin, b"") == "The file is empty."
     assert saved() == (0, 0, 0)
 
 

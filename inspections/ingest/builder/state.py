@@ -26,6 +26,7 @@ from inspections.ingest.records import (
     Standards,
     Wording,
 )
+from pdus.models import region_body_aliases, region_body_fields
 from pdus.names import BodyNames
 
 from .errors import BuildError
@@ -106,6 +107,27 @@ class Builder:
                 self.names.add(body["slug"], body["name"], *body.get("aliases", []))
             except ValueError as error:
                 raise BuildError(str(error)) from None
+        # Every region has its region body; those sources.toml does not list are named
+        # as Region.save() names them.
+        with_body = {
+            body.get("region") for body in self.sources["body"] if body["kind"] == "region"
+        }
+        for region in self.sources["region"]:
+            if region["slug"] in with_body:
+                continue
+            fields = region_body_fields(region["name"], region["slug"])
+            self.bodies[fields["slug"]] = self.out.add(
+                "pdus.body",
+                name=fields["name"],
+                short_name=fields["short_name"],
+                abbreviation="",
+                slug=fields["slug"],
+                kind=fields["kind"],
+                region=regions[region["slug"]],
+                district=None,
+                boroughs=[],
+            )
+            self.names.add(fields["slug"], fields["name"], *region_body_aliases(region["name"]))
 
     def body_named(self, name: str, where: str) -> str:
         """The slug of the body a document calls `name`."""

@@ -7,9 +7,16 @@ series, so the rules below describe the format family, not one file.
 
 Repairs (conversion damage only; everything else is kept as published)
 -----------------------------------------------------------------------
-- Line endings are normalised and trailing spaces dropped.
-- Page furniture is dropped: running page headers ("Inspection of probation services: ..."
-  printed on several pages), page-number lines, lone URL lines (footnote link targets).
+- The text is cleaned first (:func:`.text.clean_text`: C1 controls read as Windows-1252,
+  form feeds dropped, line endings normalised); its notes open ``problems``. Trailing spaces
+  are dropped.
+- Page furniture is dropped, as the document itself shows it: the running title
+  ("Inspection of probation services: ..." printed on several pages or with a page number
+  before or after it), any short line printed with two page numbers or more ("Lambeth PDU
+  12"), page-number lines, lone URL lines (footnote link targets). Furniture known only by
+  its page numbers is reported. A running title or name glued into a line of text is cut
+  out of it, and reported naming the finding, statement, table or recommendation it cut.
+  A footnote cut by a page footer runs on to its lower-case rest on the next page.
 - Footnotes are dropped: a line opening with a superscript number, or with a plain number
   that is glued to a word elsewhere ("rating2", "services.1") when the line follows a blank
   line. A footnote runs on until a blank line, another footnote, a bullet or heading, or a
@@ -17,7 +24,9 @@ Repairs (conversion damage only; everything else is kept as published)
 - Wrapped lines are joined with single spaces (a line ending in a hyphen is joined without
   one). A paragraph that opens in lower case, or that continues an unfinished sentence
   without opening on a capital, bullet or quotation mark, is the rest of the paragraph
-  before it, cut by a page break, and is joined back to it.
+  before it, cut by a page break, and is joined back to it. So is a paragraph opening on a
+  capital after a page break that cut a finding mid-sentence (it ends in a letter or comma):
+  reported, since a name may open a new one.
 - Footnote marks are removed from extracted text: superscript digits always; a plain number
   glued after a full stop when a footnote of that number exists ("services.1"), or at the
   very end of a text after a number ("age of 25.6"). Other numbers are never touched.
@@ -31,6 +40,10 @@ Findings
   without blank lines, a blank line between two bullets of a Strengths block (not a page
   break) ends the block, and the bullets after it are areas for improvement. This is
   reported once in ``problems``.
+- A page break between two strengths of such a document may hide that blank line: where no
+  "Areas for improvement" heading follows, this is reported.
+- A prose paragraph after page furniture read as an OTHER finding is reported: it may be the
+  rest of the finding before it.
 - Bullets of a section with no kind heading before them are areas for improvement when the
   section has no "Strengths" heading at all, otherwise OTHER; a problem names the section.
 - A prose paragraph right after a kind heading is a finding of that kind (its marker was
@@ -51,6 +64,10 @@ or by being a title line followed by a Strengths / Areas for improvement heading
 work standard that was not inspected, under the domain heading without a "2.1" heading of
 its own, is recorded as "2.1 Court work", "Not inspected".
 
+Recommendations without their heading are read from the first "<addressee> should:" line
+followed by a numbered item, and reported. Whatever is missing is reported by name: no
+ratings table, no key-question percentages, no recommendations.
+
 A text with neither a ratings table nor any rated standard section is not a PDU report
 (a recommendations list alone is not enough: other report series have one too), and nor is
 a text with several "Score n/m" tables (the regional letter's annex): both raise ParseError.
@@ -66,6 +83,7 @@ from datetime import date
 from decimal import Decimal
 
 from .dates import MONTH, month_number
+from .text import clean_text
 from .types import (
     IMPROVEMENT,
     OTHER,
@@ -141,6 +159,7 @@ _SUPERSCRIPT_MARK_RE = re.compile(f"[{_SUPERSCRIPTS}]+")
 # very end of a text, since anywhere else it may be a decimal.
 _MARK_AFTER_WORD_RE = re.compile(r"(?<=[A-Za-z)\]’'\"”%])\.(\d{1,2})(?=\s|$)")
 _MARK_AFTER_NUMBER_RE = re.compile(r"(?<=\d)\.(\d{1,2})$")
+_MARK_AFTER_COMMA_RE = re.compile(r"(?<=[A-Za-z]),(\d{1,2})(?=\s)")
 _BULLET_RE = re.compile(r"^\s*[-•–▪●◦*]\s+")
 _LOST_BULLET_RE = re.compile(r"^\s+[A-Z]")
 _NUMBERED_RE = re.compile(r"^\s*(?:[-•–]\s*)?(\d{1,2})[.)]\s+(.*)$", re.DOTALL)
@@ -176,8 +195,13 @@ _TABLE_ROW_RE = re.compile(
     rf"(?<![\d.])([1-9]\.\d{{1,2}})\.?\s+([A-Z][A-Za-z ,&'’()-]{{0,60}}?)\s+({_ANY_RATING})\b"
 )
 _RUNNING_HEADER_RE = re.compile(r"^\s*(?:An\s+)?inspection of probation services\b", re.I)
+_PROGRAMME_TITLE = r"(?:An\s+)?[Ii]nspection\s+of\s+probation\s+services(?:\s+in)?\s*:?\s*"
 _VERSION_SUFFIX_RE = re.compile(r"\s+v\d+(?:\.\d+)*$")
-_PAGE_NUMBER_RE = re.compile(r"^\s*\d{1,3}\s*$")
+_VERSION = r"(?:\s+v\d+(?:\.\d+)*)?"
+_PAGE = r"(?:Page\s+)?\d{1,3}(?:\s+of\s+\d{1,3})?"
+_PAGE_NUMBER_RE = re.compile(rf"^\s*{_PAGE}\s*$")
+_LEADING_PAGE_RE = re.compile(rf"^({_PAGE})\s+(?=\S)")
+_TRAILING_PAGE_RE = re.compile(rf"(?<=\S)\s+({_PAGE})$")
 _URL_LINE_RE = re.compile(r"^\s*(?:https?://|www\.)\S+\s*$")
 _SUPERSCRIPT_FOOTNOTE_RE = re.compile(f"^\\s*([{_SUPERSCRIPTS}]+)\\s*\\S")
 _PLAIN_FOOTNOTE_RE = re.compile(r"^\s*(\d{1,2})\s+[A-Z]")
@@ -188,17 +212,22 @@ def parse_pdu_report(text: str) -> ParsedPDUReport:
     """Read one PDU inspection report; raise ParseError if the text is not one."""
     if not text or not text.strip():
         raise ParseError("The text is empty: expected the text of a PDU inspection report.")
+    text, problems = clean_text(text)
     raw = _raw_lines(text)
-    lines, footnotes = _clean_lines(raw)
+    furniture = _page_furniture(raw)
+    lines, footnotes = _clean_lines(furniture)
     flat = _Joined(lines).text
     _reject_other_documents(flat)
 
-    problems: list[str] = []
-    title = _read_title(raw, problems)
+    problems += furniture.problems()
+    title = _read_title(raw, furniture, problems)
     table = _read_ratings_table(lines)
     paragraphs = _paragraphs(line for line in lines if table is None or line not in table.lines)
-    body = _BodyReader(paragraphs, footnotes, table, problems)
+    body = _BodyReader(paragraphs, footnotes, table, furniture.cut, problems)
+    if table:
+        body.check_cuts(table.lines, "The ratings table was cut")
     body.read()
+    body.check_cuts(lines, "The text was cut")
     if table is None and not body.section_ratings:
         raise ParseError(
             "Not a PDU inspection report: expected a 'Ratings' table (rows such as "
@@ -246,58 +275,178 @@ class _Line:
     text: str  # trailing whitespace removed
     blank_before: bool = False  # a blank or dropped line separates it from the last kept line
     page_break_before: bool = False  # page furniture or a footnote was dropped before it
+    header_before: bool = False  # a header, footer, page number or URL was dropped before it
 
 
 def _raw_lines(text: str) -> list[str]:
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    # Form feeds (page starts), no-break spaces and soft hyphens are conversion artefacts.
-    text = text.replace("\f", "").replace("\u00a0", " ").replace("\u00ad", "")
+    # No-break spaces and soft hyphens are conversion artefacts.
+    text = text.replace("\u00a0", " ").replace("\u00ad", "")
     return [line.rstrip() for line in text.split("\n")]
 
 
-def _clean_lines(raw: list[str]) -> tuple[list[_Line], set[int]]:
+def _clean_lines(page: _PageFurniture) -> tuple[list[_Line], set[int]]:
     """Drop blank lines, page furniture and footnotes; return kept lines and footnote numbers."""
-    furniture = _furniture(raw)
+    raw, furniture = page.texts, page.dropped
     cited = _cited_numbers(
         text for text, dropped in zip(raw, furniture, strict=True) if not dropped
     )
     kept: list[_Line] = []
     footnotes: set[int] = set()
-    blank = page = False
+    blank = page = header = False
     i = 0
     while i < len(raw):
         text = raw[i]
         if furniture[i] or not text.strip():
             blank = True
             page = page or furniture[i]
+            header = header or furniture[i]
             i += 1
             continue
         number = _footnote_number(text, after_blank=blank or not kept, cited=cited)
         if number is not None:
             footnotes.add(number)
-            i = _footnote_end(raw, i, furniture)
+            end = _footnote_end(raw, i, furniture)
             blank = page = True
+            header = header or any(furniture[i:end])
+            i = end
             continue
-        kept.append(_Line(i + 1, text, blank, page))
-        blank = page = False
+        kept.append(_Line(i + 1, text, blank, page, header))
+        blank = page = header = False
         i += 1
     return kept, footnotes
 
 
-def _furniture(raw: list[str]) -> list[bool]:
-    """Which lines are page headers, page numbers or lone URLs."""
-    header_counts: dict[str, int] = {}
+@dataclass
+class _PageFurniture:
+    """Page headers and footers, page numbers and lone URLs, found in the document itself.
+
+    A running header or footer is the report's title ("Inspection of probation services:
+    Lambeth PDU"), printed on two pages or more or with a page number, or any short line
+    printed with two page numbers or more ("Lambeth PDU 12"). Where one is glued into a line
+    of text, it is cut out of it; the reader names the finding or table it was cut from.
+    """
+
+    texts: list[str]  # each line, less any header or footer cut out of it
+    dropped: list[bool]  # lines that are furniture as a whole
+    cut: dict[int, str]  # 1-based line -> the header or footer cut out of it
+    learned: list[int]  # 1-based lines dropped as headers known only by their page numbers
+
+    def problems(self) -> list[str]:
+        if not self.learned:
+            return []
+        first = self.learned[0]
+        return [
+            f"{len(self.learned)} line(s) were dropped as page headers or footers, known by the "
+            f"page numbers printed with them (first on line {first}: "
+            f"'{' '.join(self.texts[first - 1].split())}'): check no text was lost with them."
+        ]
+
+
+def _page_furniture(raw: list[str]) -> _PageFurniture:
+    titles, names = _running_headers(raw)
+    dropped, learned = [], []
+    for no, text in enumerate(raw, start=1):
+        core, page = _without_page_number(text)
+        title = core in titles
+        name = core in names and page is not None
+        dropped.append(
+            title or name or bool(_PAGE_NUMBER_RE.match(text) or _URL_LINE_RE.match(text))
+        )
+        if (title and page is not None) or name:
+            learned.append(no)
+    glued = _glued_header_re(raw, names)
+    texts, cut = list(raw), {}
+    for i, text in enumerate(raw):
+        if dropped[i] or glued is None:
+            continue
+        for m in reversed(list(glued.finditer(text))):
+            before, after = texts[i][: m.start()], texts[i][m.end() :]
+            if before.strip() or after.strip():  # a whole line is the cover's title
+                texts[i] = (
+                    before.rstrip() + " " + after.lstrip() if before.strip() else before + after
+                )
+                cut[i + 1] = " ".join(m.group().split())
+    return _PageFurniture([text.rstrip() for text in texts], dropped, cut, learned)
+
+
+def _without_page_number(text: str) -> tuple[str, str | None]:
+    """A line's words less a page number printed before or after them, and that number."""
+    words = " ".join(text.split())
+    page = _LEADING_PAGE_RE.match(words) or _TRAILING_PAGE_RE.search(words)
+    core = _LEADING_PAGE_RE.sub("", _TRAILING_PAGE_RE.sub("", words))
+    return _VERSION_SUFFIX_RE.sub("", core), page.group(1) if page else None
+
+
+def _running_headers(raw: list[str]) -> tuple[set[str], set[str]]:
+    """The report's running titles (printed twice or more, or with a page number) and the
+    other short lines printed with two page numbers or more."""
+    unnumbered: dict[str, int] = {}
+    pages: dict[str, set[str]] = {}
     for text in raw:
-        if _RUNNING_HEADER_RE.match(text):
-            header_counts[text.strip()] = header_counts.get(text.strip(), 0) + 1
-    # A header is a line printed on several pages; the cover's title appears once.
-    headers = {text for text, count in header_counts.items() if count > 1}
-    return [
-        text.strip() in headers
-        or bool(_PAGE_NUMBER_RE.match(text))
-        or bool(_URL_LINE_RE.match(text))
-        for text in raw
-    ]
+        if not text.strip():
+            continue
+        core, page = _without_page_number(text)
+        if page is None:
+            unnumbered[core] = unnumbered.get(core, 0) + 1
+        else:
+            pages.setdefault(core, set()).add(page)
+    titles = {
+        core
+        for core in {*unnumbered, *pages}
+        if _RUNNING_HEADER_RE.match(core) and (core in pages or unnumbered[core] > 1)
+    }
+    names = {
+        core
+        for core, numbers in pages.items()
+        if core not in titles
+        and len(numbers) > 1
+        and len(core.split()) <= 10
+        and core[:1].isupper()
+        and not _ends_sentence(core)
+        and not _is_heading_line(core)
+    }
+    return titles, names
+
+
+def _glued_header_re(raw: list[str], names: set[str]) -> re.Pattern[str] | None:
+    """A running title or name glued into a line of text, with any page number beside it.
+
+    The title is known from the running headers or the cover ("An inspection of probation
+    services in:" / "Lambeth PDU"); a name alone is cut only with a page number beside it.
+    """
+    titled = {_cover_name(raw)}
+    for text in raw:  # a header printed once still names what to look for
+        m = re.match(f"^{_PROGRAMME_TITLE}(.+)$", _without_page_number(text)[0])
+        if m and len(m.group(1).split()) <= 8:
+            titled.add(m.group(1))
+    titled.discard("")
+    page = rf"(?:(?<!\S){_PAGE}\s+)"
+    patterns = []
+    if titled:
+        alternatives = "|".join(_words_re(name) for name in sorted(titled, key=len, reverse=True))
+        patterns.append(
+            rf"{page}?{_PROGRAMME_TITLE}(?:{alternatives}){_VERSION}(?:\s+{_PAGE}(?!\S))?"
+        )
+    if names:
+        alternatives = "|".join(_words_re(name) for name in sorted(names, key=len, reverse=True))
+        patterns.append(rf"{page}(?:{alternatives}){_VERSION}(?!\S)")
+        patterns.append(rf"(?<!\S)(?:{alternatives}){_VERSION}\s+{_PAGE}(?!\S)")
+    return re.compile("|".join(patterns)) if patterns else None
+
+
+def _words_re(text: str) -> str:
+    return r"\s+".join(re.escape(word) for word in text.split())
+
+
+def _cover_name(raw: list[str]) -> str:
+    """The PDU named by the cover's title, "An inspection of probation services in: <name>"."""
+    texts = [text.strip() for text in raw if text.strip()][:40]
+    for i, text in enumerate(texts):
+        m = re.match(rf"{_PROGRAMME_TITLE}(.*)$", text)
+        if m and text.lower().startswith("an inspection"):
+            name = m.group(1) or (texts[i + 1] if i + 1 < len(texts) else "")
+            return _without_page_number(name)[0]
+    return ""
 
 
 def _cited_numbers(texts: Iterable[str]) -> set[int]:
@@ -315,13 +464,22 @@ def _footnote_number(text: str, after_blank: bool, cited: set[int]) -> int | Non
     return None
 
 
-def _footnote_end(raw: list[str], start: int, furniture: list[bool]) -> int:
+def _footnote_end(raw: list[str], start: int, furniture: list[bool], note: str = "") -> int:
     """Index of the first line after the footnote starting at ``start``."""
-    note = raw[start]
+    note = note or raw[start]
     i = start + 1
-    while i < len(raw) and not furniture[i] and _continues_footnote(note, raw[i]):
-        note += " " + raw[i].strip()
+    while i < len(raw) and (furniture[i] or _continues_footnote(note, raw[i])):
+        if not furniture[i]:
+            note += " " + raw[i].strip()
         i += 1
+    # A footnote cut by a page footer runs on, in lower case, on the next page.
+    following = next((j for j in range(i, len(raw)) if raw[j].strip() and not furniture[j]), i)
+    if (
+        any(furniture[i:following])
+        and not _ends_sentence(note)
+        and raw[following].strip()[:1].islower()
+    ):
+        return _footnote_end(raw, following - 1, furniture, note)
     return i
 
 
@@ -368,6 +526,9 @@ class _Joined:
 class _Paragraph:
     lines: list[_Line]
     gap: str  # what precedes it: "none", "blank" or "page" (a page break)
+    # Lines opening with a capital that were read as the rest of a sentence cut by a page
+    # break: an inference the reader reports.
+    run_on: list[int] = field(default_factory=list)
 
     @property
     def line(self) -> int:
@@ -413,6 +574,9 @@ def _paragraphs(lines: Iterable[_Line]) -> list[_Paragraph]:
             paragraph = _Paragraph([line], gap)
             if paragraphs and _continues(paragraphs[-1], paragraph):
                 paragraphs[-1].lines.append(line)
+            elif paragraphs and _runs_on_over_page(paragraphs[-1], paragraph):
+                paragraphs[-1].lines.append(line)
+                paragraphs[-1].run_on.append(line.no)
             else:
                 paragraphs.append(paragraph)
         previous = line
@@ -447,6 +611,24 @@ def _continues(before: _Paragraph, paragraph: _Paragraph) -> bool:
         or bool(_BULLET_RE.match(first) or _NUMBERED_RE.match(first))
     )
     return not opens_new and not _ends_sentence(before.text)
+
+
+def _runs_on_over_page(before: _Paragraph, paragraph: _Paragraph) -> bool:
+    """Whether ``paragraph``, opening with a capital, is the rest of a sentence of ``before``
+    cut by a page break: a finding's words run on to a name or an acronym."""
+    first = paragraph.lines[0].text.strip()
+    return (
+        paragraph.gap == "page"
+        and first[0].isupper()
+        and (before.text[-1].isalpha() or before.text[-1] in ",-–")
+        and (before.is_bullet or len(before.text.split()) >= 8)
+        and not _is_heading_line(first)
+        and not _is_heading_line(before.text)
+        and not _BULLET_RE.match(first)
+        and not _NUMBERED_RE.match(first)
+        and not _OUR_RATING_RE.match(first)
+        and _normalise_rating(first) is None
+    )
 
 
 def _ends_sentence(text: str) -> bool:
@@ -569,6 +751,7 @@ class _Section:
     name: str  # e.g. "1.1 Leadership" or "Resettlement work"
     code: str | None
     has_strengths_heading: bool = False
+    has_improvements_heading: bool = False
     findings: list[ParsedFinding] = field(default_factory=list)
 
 
@@ -592,11 +775,13 @@ class _BodyReader:
         paragraphs: list[_Paragraph],
         footnotes: set[int],
         table: _RatingsTable | None,
+        cut: dict[int, str],
         problems: list[str],
     ):
         self.paragraphs = paragraphs
         self.footnotes = footnotes
         self.problems = problems
+        self.cut = dict(cut)  # each cut is reported once, by the first reader to meet it
         # Standard names as published: the ratings table's, else the standards' headings.
         self.names = {rating.code: rating.name for rating in table.ratings} if table else {}
         self.compact = _bullets_are_compact(paragraphs)
@@ -606,6 +791,7 @@ class _BodyReader:
         self.domain_statement = ""
         self.addressee: str | None = None
         self.inferred_improvements: list[str] = []
+        self.page_breaks_in_strengths: list[tuple[_Section, int]] = []
         self.kq_expected: set[str] = set()
         # Read from the standards' own sections:
         self.section_ratings: dict[str, tuple[str, SourceRef]] = {}
@@ -623,6 +809,13 @@ class _BodyReader:
                 i = self._read_paragraph(i, paragraph)
             i += 1
         self._resolve_unheaded_findings()
+        for section, line in self.page_breaks_in_strengths:
+            if not section.has_improvements_heading:
+                self.problems.append(
+                    f"{section.name}: a page break before the bullet on line {line}, among the "
+                    "strengths, may hide the blank line that ends them (no 'Areas for "
+                    "improvement' heading): check which bullets are strengths."
+                )
         if self.inferred_improvements:
             self.problems.append(
                 "No 'Areas for improvement' heading after the strengths in "
@@ -630,6 +823,16 @@ class _BodyReader:
                 + ": the bullets after the blank line that ends the strengths were read as "
                 "areas for improvement."
             )
+
+    def check_cuts(self, lines: Iterable[_Line], what: str) -> None:
+        """Report each page header or footer cut out of ``lines``, saying what it cut."""
+        for line in lines:
+            removed = self.cut.pop(line.no, None)
+            if removed is not None:
+                self.problems.append(
+                    f"{what} by a page header or footer ('{removed}', removed from line "
+                    f"{line.no}): check the text around it."
+                )
 
     # Headings ----------------------------------------------------------------------------
 
@@ -640,6 +843,13 @@ class _BodyReader:
         key = _heading_key(text)
         standard = _standard_heading(text)
         domain = _DOMAIN_HEADING_RE.match(text)
+        if self._opens_unheaded_recommendations(i, text):
+            self.context = _Context("recommendations")
+            self.problems.append(
+                f"No 'Recommendations' heading before '{text}' (line {paragraph.line}): the "
+                "numbered items after it were read as recommendations."
+            )
+            return False  # read on as the first addressee
         if key in _TOP_HEADINGS or key.startswith("annex"):
             self.context = _Context("recommendations" if key == "recommendations" else "other")
         elif standard:
@@ -657,6 +867,15 @@ class _BodyReader:
         else:
             return False
         return True
+
+    def _opens_unheaded_recommendations(self, i: int, text: str) -> bool:
+        """An "<addressee> should:" line followed by a numbered item, outside recommendations."""
+        following = self.paragraphs[i + 1].text if i + 1 < len(self.paragraphs) else ""
+        return (
+            self.context.region != "recommendations"
+            and bool(_ADDRESSEE_RE.match(text))
+            and bool(_NUMBERED_RE.match(following))
+        )
 
     def _is_untitled_section(self, i: int, text: str) -> bool:
         """A title line followed by a Strengths / Areas for improvement heading."""
@@ -706,6 +925,7 @@ class _BodyReader:
         text = paragraph.text
         rating = _normalise_rating(text)
         if context.expect_statement and rating is None and _is_statement(paragraph):
+            self.check_cuts(paragraph.lines, f"{section.name}: its statement was cut")
             self.statements.setdefault(str(section.code), _clean_marks(text, self.footnotes))
             context.expect_statement = False
             return i
@@ -748,6 +968,7 @@ class _BodyReader:
     def _enter_kind_block(self, section: _Section, heading: str) -> None:
         kind = STRENGTH if heading.startswith("strength") else IMPROVEMENT
         section.has_strengths_heading |= kind == STRENGTH
+        section.has_improvements_heading |= kind == IMPROVEMENT
         self.context.kind = kind
         self.context.block_size = 0
         self.context.last_was_bullet = False
@@ -760,6 +981,8 @@ class _BodyReader:
             if self._blank_ends_strengths(paragraph):
                 context.kind = IMPROVEMENT
                 self.inferred_improvements.append(section.name)
+            elif self._page_break_in_strengths(paragraph):
+                self.page_breaks_in_strengths.append((section, paragraph.line))
             kind = context.kind  # None until resolved: see _resolve_unheaded_findings
         elif context.kind and context.block_size == 0:
             kind = context.kind  # the block's first paragraph, its bullet marker lost
@@ -775,6 +998,18 @@ class _BodyReader:
             order=len(self.findings) + 1,
             ref=SourceRef(section.name, paragraph.line),
         )
+        self.check_cuts(paragraph.lines, f"{section.name}: a finding was cut")
+        if kind == OTHER and not paragraph.is_quote and paragraph.lines[0].header_before:
+            self.problems.append(
+                f"{section.name}: the paragraph after the page break on line {paragraph.line} "
+                "was read as a finding of its own (other): check it is not the rest of the "
+                "finding before it."
+            )
+        for line in paragraph.run_on:
+            self.problems.append(
+                f"{section.name}: a finding ran on after a page break into line {line}, which "
+                "opens with a capital; they were read as one finding: check it is not two."
+            )
         self.findings.append(finding)
         section.findings.append(finding)
         context.block_size += 1
@@ -788,6 +1023,17 @@ class _BodyReader:
             and context.kind == STRENGTH
             and context.last_was_bullet
             and paragraph.gap == "blank"
+        )
+
+    def _page_break_in_strengths(self, paragraph: _Paragraph) -> bool:
+        """A page break between two bullets of a Strengths block: it may hide the blank line
+        that ends the block (see _blank_ends_strengths)."""
+        context = self.context
+        return (
+            self.compact
+            and context.kind == STRENGTH
+            and context.last_was_bullet
+            and paragraph.gap == "page"
         )
 
     def _resolve_unheaded_findings(self) -> None:
@@ -814,6 +1060,7 @@ class _BodyReader:
         while j < len(self.paragraphs) and _is_key_question_row(self.paragraphs[j]):
             rows.extend(self.paragraphs[j].lines)
             j += 1
+        self.check_cuts(rows, f"{section.name}: its key-question table was cut")
         joined = _Joined(rows)
         found = list(_KQ_ROW_RE.finditer(joined.text)) if section.code else []
         for m in found:
@@ -876,6 +1123,7 @@ class _BodyReader:
                     f"Recommendation {numbered.group(1)} (line {paragraph.line}) has no "
                     "'<addressee> should:' line before it."
                 )
+            self.check_cuts(paragraph.lines, f"Recommendation {numbered.group(1)} was cut")
             self.recommendations.append(
                 ParsedRecommendation(
                     number=int(numbered.group(1)),
@@ -921,6 +1169,7 @@ def _clean_marks(text: str, footnotes: set[int]) -> str:
 
     text = _SUPERSCRIPT_MARK_RE.sub("", text)
     text = _MARK_AFTER_WORD_RE.sub(drop_mark, text)
+    text = _MARK_AFTER_COMMA_RE.sub(lambda m: "," if int(m.group(1)) in footnotes else m[0], text)
     text = _MARK_AFTER_NUMBER_RE.sub(drop_mark, text)
     return " ".join(text.split())
 
@@ -928,17 +1177,24 @@ def _clean_marks(text: str, footnotes: set[int]) -> str:
 # --- Cover and background facts ----------------------------------------------------------
 
 
-def _read_title(raw: list[str], problems: list[str]) -> str:
-    texts = [text.strip() for text in raw if text.strip()]
+def _read_title(raw: list[str], furniture: _PageFurniture, problems: list[str]) -> str:
+    texts = [
+        text.strip()
+        for text, dropped in zip(raw, furniture.dropped, strict=True)
+        if text.strip() and not dropped
+    ]
     for i, text in enumerate(texts[:40]):
         if re.match(r"An inspection of\b", text, re.IGNORECASE):
             if text.endswith((":", " in")) and i + 1 < len(texts):
                 return f"{text} {texts[i + 1]}"
             return text
-    header = next((text for text in texts if _RUNNING_HEADER_RE.match(text)), None)
+    headers = [text.strip() for text in raw if _RUNNING_HEADER_RE.match(text)]
+    # The form printed most often, where pages vary it ("An inspection of ... in X 7").
+    cores = [_without_page_number(text)[0] for text in headers]
+    header = max(headers, key=lambda text: cores.count(_without_page_number(text)[0]), default=None)
     if header:
         problems.append(f"No cover page: the title was taken from the page header '{header}'.")
-        return _VERSION_SUFFIX_RE.sub("", header)
+        return _without_page_number(header)[0]
     problems.append("No title found: expected a cover line 'An inspection of ...'.")
     return ""
 
@@ -1068,6 +1324,11 @@ def _check_key_questions(
     if "2.6" in {section.code for section in body.sections.values()}:
         expected.add("2.6")
     found = {question.standard_code for question in body.key_questions}
+    if expected and not found:
+        problems.append(
+            "No key-question percentages found: expected a table ('Key question', "
+            "'Percentage 'Yes'') under each case supervision standard."
+        )
     for code in sorted(expected - found, key=_code_key):
         problems.append(f"{code} {body.name_of(code)}: no key-question table found.")
 

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from inspections.ingest.importer import ImportRefused, UnreadableFile, import_report, report_text
+from inspections.ingest.importer import ImportRefused, Outcome, import_report, report_text
 from inspections.ingest.parsing.types import ParseError
+from inspections.ingest.reading import UnreadableFile
 from inspections.web.audit import AuditedCommand
 from pdus.models import Region
 
@@ -28,7 +29,7 @@ class Command(AuditedCommand):
 
     def handle(self, *args, file, region, dry_run, **options):
         try:
-            text = report_text(file.read_bytes(), file.name)
+            read = report_text(file.read_bytes(), file.name)
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
         except UnreadableFile as error:
@@ -39,10 +40,16 @@ class Command(AuditedCommand):
             if region_obj is None:
                 raise CommandError(f"No region has the slug {region!r}.")
         try:
-            result = import_report(text, file.name, region=region_obj, dry_run=dry_run)
+            result = import_report(
+                read.text, file.name, region=region_obj, dry_run=dry_run, reading_notes=read.notes
+            )
         except (ParseError, ImportRefused) as error:
             raise CommandError(str(error)) from error
         inspection = result.inspection
+        if result.outcome == Outcome.UNCHANGED:
+            where = f" ({inspection.slug})" if inspection else ""
+            self.stdout.write(f"Unchanged: this text is already in the database{where}.")
+            return
         verb = "Would import" if dry_run else ("Imported" if result.created else "Re-imported")
         self.stdout.write(f"{verb} {inspection.title} as a draft ({inspection.slug}).")
         self.stdout.write(
