@@ -82,7 +82,7 @@ class SourceDocumentFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Generated report {n}")
     kind = SourceDocument.Kind.PDU_REPORT
     author = "HM Inspectorate of Probation"
-    sha256 = "0" * 64
+    sha256 = factory.Sequence(lambda n: f"{n:064x}")
 
 
 class InspectionFactory(factory.django.DjangoModelFactory):

@@ -21,9 +21,11 @@ PAGES = {
     "/standards/quality-impact/protecting-the-public/": 6,
     "/findings/1/": 2,
     "/inspections/": 1,
-    "/inspections/lambeth-pdu-2022/": 7,
+    "/inspections/lambeth-pdu-2022/": 8,  # with its correction notices
     "/api/inspections/": 2,
     "/api/inspections/lambeth-pdu-2022/": 7,
+    "/api/bodies/": 1,
+    "/api/bodies/lambeth/": 3,
 }
 
 

@@ -92,7 +92,7 @@ def read_upload(data: bytes, name: str, limits: Limits) -> ReadFile:
     except UnreadableFile as error:
         return ReadFile(name, refusal=str(error))
     except ParseError as error:
-        return ReadFile(name, refusal=f"Not a PDU inspection report: {error}")
+        return ReadFile(name, refusal=str(error))
     return ReadFile(name, read.text, read.notes, report)
 
 

@@ -303,7 +303,7 @@ class ImportView(AdminOnlyMixin, BreadcrumbsMixin, FormView):
     template_name = "inspections/manage/import.html"
 
     def get_breadcrumbs(self):
-        return [("Enter inspections", reverse("inspections:manage")), ("Import a report", None)]
+        return [("Enter inspections", reverse("inspections:manage")), ("Import reports", None)]
 
     def form_valid(self, form):
         region = form.cleaned_data["region"]

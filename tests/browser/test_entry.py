@@ -65,7 +65,7 @@ def test_admin_imports_corrects_and_publishes_lambeth(
     screenshot(page, "entry-review")
 
     # Correct one value: Lambeth's leadership rating, with the reason for departing.
-    page.get_by_role("link", name="Ratings and key questions").click()
+    page.get_by_role("link", name="Ratings and key questions", exact=True).click()
     page.get_by_label("Rating for 1.1 Leadership").select_option("inadequate")
     page.get_by_role("button", name="Save and continue").click()
     page.goto(page.url.replace("/findings/", "/review/"))
@@ -120,7 +120,8 @@ def test_admin_uploads_three_reports_resolves_the_items_and_publishes(
     outcomes.get_by_role("row").filter(has_text="croydon.txt").get_by_role("link").click()
     expect(page.get_by_role("heading", name="Review and publish")).to_be_visible()
     unknown = page.locator("section.app-review-item").filter(has_text="Recommendation 11")
-    expect(unknown.locator(".app-source-lines__cited")).to_contain_text("Ministry of Justice")
+    expect(unknown.locator(".app-source-lines__cited")).to_contain_text("11. consider incentives")
+    expect(unknown.locator(".app-source-lines")).to_contain_text("The Ministry of Justice should:")
     expect(unknown.get_by_role("link", name="Correct it in “Recommendations”")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "import-review-items")

@@ -15,7 +15,7 @@ from inspections.ingest.importer import import_report
 from inspections.ingest.parsing.text import decode_report
 from pdus.models import Region
 
-from .variants import RECIPES, SOURCES, check, corpus, figures, make, misses_table
+from .variants import OTHER_PDUS, RECIPES, SOURCES, check, corpus, figures, make, misses_table
 
 needs_reports = pytest.mark.skipif(
     not all(path.exists() for path in SOURCES.values()),
@@ -88,11 +88,12 @@ def test_footers_are_reported_where_they_were_cut_out_of_findings():
 def test_the_importer_drafts_the_variant(recipe, published_data):
     """End to end, as an upload: the draft holds the expected counts of each kind of fact."""
     variant = make("lambeth", recipe)
-    text, _ = decode_report(variant.data)
+    text, reading_notes = decode_report(variant.data)
     # Saved, not a dry run, to count what was saved: the test's transaction is rolled back.
-    # New PDUs go into London, the one region whose reference data every database has.
-    result = import_report(text, "variant.txt", region=Region.objects.get(slug="london"))
+    # No region given: the new PDU goes to the region its recommendations address.
+    result = import_report(text, "variant.txt", reading_notes=reading_notes)
     inspection = result.inspection
+    assert inspection.body.region == Region.objects.get(name=OTHER_PDUS[recipe.rename_to][1])
     expected = [fact.key[0] for fact in variant.expected]
     assert inspection.findings.count() == expected.count("finding")
     assert inspection.recommendations.count() == expected.count("recommendation")

@@ -111,8 +111,10 @@ def test_admins_import_a_pdf_upload(admin, published_data, report_pdfs):  # noqa
     published.delete()  # as if the report had just come out
     file = SimpleUploadedFile("lambeth.pdf", report_pdfs[LAMBETH][1], "application/pdf")
     response = admin.post("/manage/import/", {"report": file})
-    assert response.status_code == 302
+    [row] = response.context["outcomes"]
+    assert row.outcome == "New draft"
     draft = Inspection.objects.get(body=published.body, is_published=False)
+    assert row.inspection == draft
     assert (draft.score, draft.max_score, draft.overall_rating) == (3, 24, "inadequate")
     assert draft.findings.count() == 83 and draft.recommendations.count() == 12
     assert draft.key_question_scores.count() == 13
@@ -161,8 +163,8 @@ def test_an_unreadable_pdf_upload_saves_nothing(admin, published_data):  # noqa:
     before = (Inspection.objects.count(), Finding.objects.count())
     file = SimpleUploadedFile("report.pdf", blank_pdf(), "application/pdf")
     response = admin.post("/manage/import/", {"report": file})
-    assert response.status_code == 400
-    assert "no text to read" in response.content.decode()
+    [row] = response.context["outcomes"]
+    assert row.refused and "no text to read" in row.detail
     assert (Inspection.objects.count(), Finding.objects.count()) == before
 
 

@@ -6,6 +6,7 @@ from django.contrib.auth.models import Group
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
 
+from pdus.models import Region
 from recommendations import rules
 from recommendations.management.commands.create_demo_accounts import DEMO_PASSWORD
 from recommendations.roles import ADMINS, INSPECTORATE_STAFF, REGIONAL_DIRECTORS
@@ -182,8 +183,9 @@ def test_demo_accounts_are_created_once_for_each_role(published_data, settings, 
     assert set(users.values_list("username", flat=True)) == {
         "admin",
         "inspector",
-        "director-london",
+        *(f"director-{slug}" for slug in Region.objects.values_list("slug", flat=True)),
     }
+    assert users.filter(username__startswith="director-").count() == 12
     director = users.get(username="director-london")
     assert director.check_password(DEMO_PASSWORD)
     assert rules.role_label(director) == "Regional director, London"
