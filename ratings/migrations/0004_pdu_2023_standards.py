@@ -98,10 +98,20 @@ def add_version(apps, schema_editor):
 
 
 def remove_version(apps, schema_editor):
-    Programme = apps.get_model("ratings", "Programme")
-    Standard = apps.get_model("ratings", "Standard")
-    Standard.objects.filter(programme__slug=SLUG).delete()
-    Programme.objects.filter(slug=SLUG).delete()
+    """By SQL: the ORM's delete would look for rows of other apps' models pointing at the
+    standards, which this migration's state does not hold. Anything that uses the version
+    (an inspection, a section) makes the database refuse, as it should."""
+    programme = apps.get_model("ratings", "Programme")._meta.db_table
+    standard = apps.get_model("ratings", "Standard")._meta.db_table
+    key_question = apps.get_model("ratings", "KeyQuestion")._meta.db_table
+    of_version = f"SELECT id FROM {programme} WHERE slug = %s"
+    schema_editor.execute(
+        f"DELETE FROM {key_question} WHERE standard_id IN "
+        f"(SELECT id FROM {standard} WHERE programme_id IN ({of_version}))",
+        [SLUG],
+    )
+    schema_editor.execute(f"DELETE FROM {standard} WHERE programme_id IN ({of_version})", [SLUG])
+    schema_editor.execute(f"DELETE FROM {programme} WHERE slug = %s", [SLUG])
 
 
 class Migration(migrations.Migration):
