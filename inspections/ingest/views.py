@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -29,7 +30,7 @@ from inspections.ingest.forms import (
     UnpublishForm,
 )
 from inspections.ingest.importer import import_read, outcome_rows
-from inspections.models import Inspection
+from inspections.models import Inspection, Review
 from inspections.rules import can_manage_inspections
 from inspections.web.navigation import BreadcrumbsMixin
 
@@ -110,7 +111,13 @@ class ManageView(AdminOnlyMixin, BreadcrumbsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(
-            drafts=Inspection.objects.filter(is_published=False).select_related("body"),
+            drafts=Inspection.objects.filter(is_published=False)
+            .select_related("body")
+            .annotate(
+                items_to_check=Count(
+                    "data_quality_notes", filter=Q(data_quality_notes__review=Review.TO_CHECK)
+                )
+            ),
             **kwargs,
         )
 
