@@ -1,7 +1,9 @@
-"""The read-only JSON API: published inspections and everything each one records.
+"""The read-only JSON API: published inspections and everything each one records, and the
+bodies the public may see with each one's inspections, latest first.
 
-Plain functions rather than a framework: two endpoints with fixed field names (those of
-`serializers`), each a constant number of queries however much data there is.
+Plain functions rather than a framework: a few endpoints with fixed field names (those of
+`serializers`), each a constant number of queries however much data there is. A body
+whose only inspections are drafts is in no answer (pdus.models.BodyQuerySet.public()).
 """
 
 from django.conf import settings
@@ -10,7 +12,9 @@ from django.http import JsonResponse
 from django.urls import reverse
 from django.views.decorators.http import require_safe
 
-from ratings.models import KeyQuestionScore, StandardRating
+from pdus.history import latest_first, rating_steps
+from pdus.models import Body
+from ratings.models import KeyQuestionScore
 from recommendations.models import Recommendation
 
 from . import serializers
@@ -62,15 +66,13 @@ def inspection_detail(request, slug):
         | {
             "source_document": serializers.source_document(inspection.source_document),
             "ratings": [
-                serializers.standard_rating(r)
-                for r in StandardRating.objects.filter(inspection=inspection).select_related(
-                    "standard"
-                )
+                serializers.standard_rating(step.rating, step.previous)
+                for step in rating_steps([inspection.body_id]).get(inspection.pk, [])
             ],
             "key_questions": [
                 serializers.key_question_score(s)
                 for s in KeyQuestionScore.objects.filter(inspection=inspection).select_related(
-                    "key_question__standard"
+                    "key_question__standard__programme"
                 )
             ],
             "recommendations": [
@@ -99,3 +101,36 @@ def inspection_detail(request, slug):
             ],
         }
     )
+
+
+@require_safe
+def body_list(request):
+    """Every body the public may see, inspected or addressed; few enough for one page."""
+    bodies = Body.objects.public().select_related("region").order_by("name")
+    results = [serializers.body_summary(b, request.build_absolute_uri) for b in bodies]
+    return JsonResponse({"count": len(results), "results": results})
+
+
+@require_safe
+def body_detail(request, slug):
+    """A body with all its published inspections, latest first, each with its ratings and
+    the rating each standard had in the inspection before (`previous_rating`)."""
+    body = Body.objects.public().select_related("region").filter(slug=slug).first()
+    if body is None:
+        return error(404, f"No body has the slug {slug!r}.")
+    inspections = Inspection.objects.published().filter(body=body).select_related("programme")
+    steps = rating_steps([body])
+    absolute_url = request.build_absolute_uri
+    results = []
+    for inspection in latest_first(inspections):
+        inspection.body = body  # loaded once, with its region, for every inspection
+        results.append(
+            serializers.inspection(inspection, absolute_url)
+            | {
+                "ratings": [
+                    serializers.standard_rating(step.rating, step.previous)
+                    for step in steps.get(inspection.pk, [])
+                ]
+            }
+        )
+    return JsonResponse(serializers.body_summary(body, absolute_url) | {"inspections": results})

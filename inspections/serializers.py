@@ -8,6 +8,8 @@ whose related objects are already loaded and makes no query.
 
 from django.urls import reverse
 
+from pdus.rules import rating_change
+
 
 def citation(record) -> str:
     """A citation of the record's source: author (date). Title, "section", line n."""
@@ -45,6 +47,14 @@ def body(body) -> dict:
     }
 
 
+def body_summary(record, absolute_url) -> dict:
+    """A body as the API lists bodies, with its address there; needs its region loaded."""
+    return body(record) | {
+        "slug": record.slug,
+        "url": absolute_url(reverse("api:body_detail", args=[record.slug])),
+    }
+
+
 def inspection(inspection, absolute_url) -> dict:
     """An inspection as the API lists it; needs its body (with region) and programme loaded.
     `absolute_url` turns a path into a full URL (`request.build_absolute_uri`)."""
@@ -53,6 +63,8 @@ def inspection(inspection, absolute_url) -> dict:
         "title": inspection.title,
         "body": body(inspection.body),
         "programme": inspection.programme.name,
+        # The framework version's slug: each version rates its own standards on its own bands.
+        "version": inspection.programme.slug,
         "fieldwork_start": _iso(inspection.fieldwork_start),
         "fieldwork_start_precision": _precision(
             inspection.fieldwork_start, inspection.fieldwork_start_precision
@@ -66,22 +78,42 @@ def inspection(inspection, absolute_url) -> dict:
     }
 
 
-def standard_rating(rating) -> dict:
-    """Needs its standard loaded."""
+def standard_rating(rating, previous=None) -> dict:
+    """Needs its standard and its inspection's programme loaded; `previous`, the same
+    standard's rating in the body's latest earlier inspection that rated it (pdus.history),
+    its inspection loaded."""
     return {
         "standard": rating.standard.code or None,
         "name": rating.standard.name,
+        # Codes are a version's own (2.2 is Assessment in 2021's standards, Planning in
+        # 2023's), so a code is read with its version's slug.
+        "version": rating.inspection.programme.slug,
         "rating": rating.get_rating_display() or None,
         "published_code": rating.published_code or None,
         "judgement": rating.judgement or None,
         "override_reason": rating.override_reason or None,
+        "previous_rating": _previous_rating(previous),
+        # improved, declined or unchanged; null with nothing to compare on the four-point scale
+        "change": (rating_change(previous.rating, rating.rating) or None) if previous else None,
+    }
+
+
+def _previous_rating(rating) -> dict | None:
+    if rating is None:
+        return None
+    return {
+        "rating": rating.get_rating_display() or None,
+        "inspection": rating.inspection.slug,
+        "fieldwork_start": _iso(rating.inspection.fieldwork_start),
     }
 
 
 def key_question_score(score) -> dict:
-    """Needs its key question's standard loaded."""
+    """Needs its key question's standard and the standard's programme loaded."""
+    standard = score.key_question.standard
     return {
-        "standard": score.key_question.standard.code,
+        "standard": standard.code,
+        "version": standard.programme.slug,  # "2.2" is Assessment in one, Planning in another
         "text": score.key_question.text,
         "percent_yes": float(score.percent_yes),
     }

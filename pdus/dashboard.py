@@ -10,16 +10,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
+
 from inspections.models import Finding, Inspection
 from ratings import charts, rules
 from ratings.models import KeyQuestionScore, Programme, Rating, Standard, StandardRating
 from ratings.statistics import Estimate, can_tell_apart, estimate
 
+from .history import latest_first
 from .models import Body
-
-# The programme whose four-point ratings the dashboard compares. Other programmes
-# (Quality & Impact) judged in prose and are shown apart, never in a rating column.
-RATED_PROGRAMME = "pdu"
 
 
 @dataclass
@@ -43,16 +42,30 @@ class StandardResult:
             [(k.text, k.percent) for k in self.key_questions],
             self.rating.rating,
             self.rating.override_reason,
+            bands=self.standard.programme.key_question_bands,
         )
 
 
 @dataclass
 class PDUResult:
-    """A PDU's latest inspection under the rated programme, standard by standard."""
+    """A PDU's latest inspection under one framework version (or the one chosen), standard by
+    standard; `inspections` holds every one of the PDU's that was asked about, latest first.
+    `later_version` is set where the PDU was inspected since under another version."""
 
     body: Body
     inspection: Inspection
     standards: list[StandardResult]
+    inspections: list[Inspection] = field(default_factory=list)
+    later_version: Programme | None = None
+
+    @property
+    def is_latest(self) -> bool:
+        return not self.inspections or self.inspections[0].pk == self.inspection.pk
+
+    @property
+    def others(self) -> list[Inspection]:
+        """The PDU's other inspections, latest first."""
+        return [i for i in self.inspections if i.pk != self.inspection.pk]
 
     def result_for(self, standard: Standard) -> StandardResult:
         return next(s for s in self.standards if s.standard.pk == standard.pk)
@@ -62,30 +75,62 @@ class PDUResult:
         return self.inspection.score / self.inspection.max_score if self.inspection.max_score else 0
 
 
+def _standards_in_order() -> Prefetch:
+    # A new Prefetch each time: Django rewrites one it is given when nesting it.
+    return Prefetch(
+        "standards",
+        queryset=Standard.objects.order_by("position").prefetch_related("key_questions"),
+    )
+
+
+def rated_versions():
+    """The framework versions rated on HMIP's four-point scale under which a PDU inspection
+    is published, oldest first (one not yet dated last), each with its standards in order
+    and their key questions (three queries)."""
+    return (
+        Programme.objects.filter(rating_scheme=Programme.Scheme.FOUR_POINT)
+        .filter(Exists(rated_inspections().filter(programme=OuterRef("pk"))))
+        .order_by(F("started").asc(nulls_last=True), "pk")
+        .prefetch_related(_standards_in_order())
+    )
+
+
 def rated_standards(programme: Programme) -> list[Standard]:
-    """The programme's standards with their key questions, in order (two queries)."""
-    return list(programme.standards.prefetch_related("key_questions").order_by("position"))
+    """The programme's standards with their key questions, in order (two queries; none where
+    rated_versions() loaded them)."""
+    prefetch_related_objects([programme], _standards_in_order())
+    return list(programme.standards.all())
 
 
-def latest_results(inspections, standards: list[Standard]) -> list[PDUResult]:
-    """The latest of `inspections` for each body, with ratings and key questions (three queries).
+def latest_results(inspections, standards: list[Standard], chosen=()) -> list[PDUResult]:
+    """The latest of `inspections` for each body, or the one of `chosen` (inspection ids)
+    where a body has one, with ratings and key questions (three queries).
 
-    `inspections` is a queryset of published inspections under one rated programme.
+    `inspections` is a queryset of published inspections under one framework version.
     """
-    latest: dict[int, Inspection] = {}
-    for inspection in inspections.select_related("body__region", "body__district").order_by(
-        "body_id", "-fieldwork_start"
-    ):
-        latest.setdefault(inspection.body_id, inspection)
-    chosen = list(latest.values())
+    return results_for(
+        list(inspections.select_related("body__region", "body__district", "programme")),
+        standards,
+        chosen,
+    )
+
+
+def results_for(inspections: list[Inspection], standards: list[Standard], chosen=()):
+    """As latest_results(), from inspections already loaded with their bodies and
+    programmes (two queries)."""
+    of_body = defaultdict(list)
+    for inspection in inspections:
+        of_body[inspection.body_id].append(inspection)
+    of_body = {body_id: latest_first(found) for body_id, found in of_body.items()}
+    shown = [next((i for i in found if i.pk in chosen), found[0]) for found in of_body.values()]
     ratings = defaultdict(dict)
-    for rating in StandardRating.objects.filter(inspection__in=chosen):
+    for rating in StandardRating.objects.filter(inspection__in=shown):
         ratings[rating.inspection_id][rating.standard_id] = rating
     scores = defaultdict(dict)
-    for score in KeyQuestionScore.objects.filter(inspection__in=chosen):
+    for score in KeyQuestionScore.objects.filter(inspection__in=shown):
         scores[score.inspection_id][score.key_question_id] = score.percent_yes
     results = []
-    for inspection in chosen:
+    for inspection in shown:
         standard_results = []
         for standard in standards:
             key_questions = [
@@ -102,19 +147,105 @@ def latest_results(inspections, standards: list[Standard]) -> list[PDUResult]:
             standard_results.append(
                 StandardResult(standard, ratings[inspection.pk].get(standard.pk), key_questions)
             )
-        results.append(PDUResult(inspection.body, inspection, standard_results))
+        results.append(
+            PDUResult(inspection.body, inspection, standard_results, of_body[inspection.body_id])
+        )
     return sorted(results, key=lambda r: r.body.name)
 
 
-def rated_inspections():
-    return Inspection.objects.published().of_pdus().filter(programme__slug=RATED_PROGRAMME)
+def rated_inspections(version: Programme | None = None):
+    """Published inspections of PDUs rated on HMIP's four-point scale, under `version` where
+    given. Other programmes (Quality & Impact) judged in prose: never in a rating column."""
+    inspections = (
+        Inspection.objects.published()
+        .of_pdus()
+        .filter(programme__rating_scheme=Programme.Scheme.FOUR_POINT)
+    )
+    return inspections if version is None else inspections.filter(programme=version)
+
+
+def latest_of_each_body(inspections) -> list[Inspection]:
+    """Each body's latest of `inspections`, latest first."""
+    latest = {}
+    for inspection in latest_first(inspections):
+        latest.setdefault(inspection.body_id, inspection)
+    return list(latest.values())
+
+
+def usual_version(latest: list[Inspection]) -> Programme | None:
+    """The framework version most of the bodies were last inspected under, given each body's
+    latest inspection (latest first); on a tie, that of the latest inspection."""
+    counts = Counter(inspection.programme for inspection in latest)
+    # Counter keeps first-seen order, and max() the first of equals: the latest wins ties.
+    return max(counts, key=counts.get, default=None)
+
+
+@dataclass
+class VersionChoice:
+    """A framework version a region's PDUs were rated under, for switching between them."""
+
+    version: Programme
+    pdus: int  # the region's PDUs with an inspection under it
+    is_shown: bool
+
+
+@dataclass
+class RegionRatings:
+    """A region's PDUs under one framework version: `results` are each PDU's latest
+    inspection under `version`; `choices` the versions the region's PDUs were rated under."""
+
+    version: Programme | None
+    standards: list[Standard]
+    results: list[PDUResult]
+    choices: list[VersionChoice]
+    inspected_pdus: int  # under any version
+
+
+def region_ratings(inspections: list[Inspection], versions, asked=None) -> RegionRatings:
+    """The region's rated PDU inspections (loaded with their bodies and programmes) under the
+    version `asked`, else the one most of its PDUs were last inspected under; `versions` are
+    rated_versions() (two queries, none without inspections)."""
+    latest = latest_of_each_body(inspections)
+    # Taken from `versions`, whose standards are loaded.
+    version = asked or next((v for v in versions if v == usual_version(latest)), None)
+    under = defaultdict(set)
+    for inspection in inspections:
+        under[inspection.programme_id].add(inspection.body_id)
+    choices = [VersionChoice(v, len(under[v.pk]), v == version) for v in versions if under[v.pk]]
+    if version is None:
+        return RegionRatings(None, [], [], choices, len(latest))
+    standards = rated_standards(version)
+    results = results_for([i for i in inspections if i.programme_id == version.pk], standards)
+    latest_version = {i.body_id: i.programme for i in latest}
+    for result in results:
+        if latest_version[result.body.pk] != version:
+            result.later_version = latest_version[result.body.pk]
+    return RegionRatings(version, standards, results, choices, len(latest))
+
+
+def with_neighbours(body: Body, history: list[Inspection]) -> list[PDUResult]:
+    """The latest rated inspection of the PDU `body`, under whichever framework version, with
+    the latest of its region's other PDUs under that version; `history` is its published
+    inspections with their programmes, latest first (five queries; none without one)."""
+    version = next((i.programme for i in history if i.programme.has_ratings), None)
+    if version is None:
+        return []
+    under_version = rated_inspections(version)
+    neighbours = (
+        under_version.filter(body__region=body.region)
+        if body.region
+        else under_version.filter(body=body)
+    )
+    return latest_results(neighbours, rated_standards(version))
 
 
 def ranked(results: list[PDUResult]) -> list[PDUResult]:
-    """Best first: by score, then by score as a share of the maximum, then by name."""
+    """Best first: by score as a share of its maximum (which differs with the standards
+    rated: 24 or 27 under the 2021 standards, 21 under the 2023 ones), then by score, then
+    by name."""
     return sorted(
         (r for r in results if r.inspection.score is not None),
-        key=lambda r: (-r.inspection.score, -r.score_fraction, r.body.name),
+        key=lambda r: (-r.score_fraction, -r.inspection.score, r.body.name),
     )
 
 
@@ -202,6 +333,9 @@ class KeyQuestionRow:
 
 @dataclass
 class Comparison:
+    """PDUs side by side under one framework version's standards."""
+
+    version: Programme
     results: list[PDUResult]
     rows: list[ComparisonRow]
     key_question_rows: list[KeyQuestionRow]
@@ -213,8 +347,14 @@ class Comparison:
         return len({r.inspection.overall_rating for r in self.results}) > 1
 
 
-def compare(results: list[PDUResult], standards: list[Standard], standard: Standard | None):
-    """PDUs side by side, standard by standard (one query, for the chosen standard's findings)."""
+def compare(
+    version: Programme,
+    results: list[PDUResult],
+    standards: list[Standard],
+    standard: Standard | None,
+):
+    """PDUs side by side, standard by standard, under `version`, the framework version of
+    their inspections and `standards` (one query, for the chosen standard's findings)."""
     rows = [ComparisonRow(s, [r.result_for(s) for r in results]) for s in standards]
     key_question_rows = []
     for s in standards:
@@ -239,7 +379,7 @@ def compare(results: list[PDUResult], standards: list[Standard], standard: Stand
         ).select_related("section"):
             by_inspection[finding.inspection_id].append(finding)
         findings = [(r, by_inspection[r.inspection.pk]) for r in results]
-    return Comparison(results, rows, key_question_rows, standard, findings)
+    return Comparison(version, results, rows, key_question_rows, standard, findings)
 
 
 def comparison_rows(comparison: Comparison, absolute_url) -> list[dict]:
@@ -251,6 +391,8 @@ def comparison_rows(comparison: Comparison, absolute_url) -> list[dict]:
             "PDU": result.body.name,
             "Region": result.body.region.name if result.body.region else "",
             "Fieldwork started": inspection.fieldwork_start_display,
+            # Each version rates its own standards, on its own score bands.
+            "Programme": comparison.version.name,
             "Score": inspection.score_display,
             "Overall rating": inspection.get_overall_rating_display(),
         }
@@ -337,7 +479,9 @@ def ranking_chart(ranking: list[PDUResult]) -> str:
         )
         for r in ranking
     ]
-    return charts.score_ranking_chart(rows, "chart-ranking", title="PDUs ranked by score")
+    return charts.score_ranking_chart(
+        rows, "chart-ranking", title="PDUs ranked by score as a share of the maximum"
+    )
 
 
 def distribution_chart(distribution) -> str:

@@ -37,7 +37,7 @@ class PDUInspectionFilter(django_filters.FilterSet):
     region = django_filters.ModelChoiceFilter(
         label="Region",
         field_name="body__region",
-        queryset=Region.objects.filter(bodies__kind=Body.Kind.PDU).distinct(),
+        queryset=Region.objects.public().filter(bodies__kind=Body.Kind.PDU).distinct(),
         to_field_name="slug",
         empty_label="All regions",
         widget=govuk_select(),

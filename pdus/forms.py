@@ -1,26 +1,44 @@
 from django import forms
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
-from inspections.models import Inspection
-from ratings.models import Standard
-
-from .dashboard import RATED_PROGRAMME
+from .dashboard import rated_inspections, rated_standards, rated_versions
 from .models import Body, Region
 
 MIN_PDUS, MAX_PDUS = 2, 6
 
 
-def comparable_pdus():
-    """PDUs with a published inspection under the rated programme."""
-    rated = Inspection.objects.published().filter(
-        body=OuterRef("pk"), programme__slug=RATED_PROGRAMME
-    )
-    return Body.objects.pdus().filter(Exists(rated)).order_by("name")
+def comparable_pdus(version=None):
+    """PDUs with a published inspection rated on the four-point scale (under `version`, a
+    Programme, where given), each with `latest_version`: the id of the framework version
+    of its latest such inspection."""
+    rated = rated_inspections().filter(body=OuterRef("pk"))
+    # Latest first as pdus.history.newest_first orders them: by fieldwork, else publication.
+    latest = rated.order_by(
+        Coalesce("fieldwork_start", "published").desc(nulls_last=True), "-pk"
+    ).values("programme")[:1]
+    pdus = Body.objects.pdus().annotate(latest_version=Subquery(latest))
+    rated_under = rated.filter(programme=version) if version else rated
+    return pdus.filter(Exists(rated_under)).order_by("name")
+
+
+def _names(pdus) -> str:
+    names = [pdu.short_name for pdu in pdus]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 class CompareForm(forms.Form):
-    """Which PDUs to put side by side: 2 to 6 chosen, or a whole region."""
+    """Which PDUs to put side by side: 2 to 6 chosen, or a whole region, under one framework
+    version's standards, given or else the one they were all last inspected under.
 
+    Standards are chosen by code, which each version numbers its own way (2.2 is Assessment
+    in the 2021 standards, Planning in the 2023 ones), so a code is read in the version."""
+
+    version = forms.ChoiceField(
+        required=False,
+        label="Standards",
+        error_messages={"invalid_choice": "Choose standards from the list"},
+    )
     pdu = forms.ModelMultipleChoiceField(
         queryset=comparable_pdus(),
         to_field_name="slug",
@@ -33,21 +51,56 @@ class CompareForm(forms.Form):
         },
     )
     region = forms.ModelChoiceField(
-        queryset=Region.objects.all(),
+        queryset=Region.objects.public(),
         to_field_name="slug",
         required=False,
         empty_label="No region: compare the PDUs chosen",
         label="Or a whole region",
         error_messages={"invalid_choice": "Choose a region from the list"},
     )
-    standard = forms.ModelChoiceField(
-        queryset=Standard.objects.filter(programme__slug=RATED_PROGRAMME),
-        to_field_name="code",
+    standard = forms.CharField(required=False, label="Show the findings of each PDU for")
+    # A PDU inspected more than once is compared on its latest inspection unless one of
+    # its others is named here (the page links to each).
+    inspection = forms.ModelMultipleChoiceField(
+        queryset=rated_inspections(),
+        to_field_name="slug",
         required=False,
-        empty_label="None",
-        label="Show the findings of each PDU for",
-        error_messages={"invalid_choice": "Choose a standard from the list"},
+        error_messages={
+            "invalid_choice": "%(value)s is not a published inspection of a PDU",
+            "invalid_pk_value": "%(pk)s is not a published inspection of a PDU",
+        },
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # With their standards: the standard's choices and the comparison read them.
+        self.versions = list(rated_versions())
+        self.fields["version"].choices = [
+            ("", "Those the PDUs were last inspected under"),
+            *((v.slug, v.name) for v in self.versions),
+        ]
+        asked = self.version_named(self.data.get("version"))
+        if asked is not None:
+            pdu = self.fields["pdu"]
+            pdu.queryset = comparable_pdus(asked)
+            pdu.error_messages["invalid_choice"] = (
+                f"%(value)s has no published inspection under {asked}: choose PDUs from the list"
+            )
+        # Until the PDUs settle the version, the standards offered are the one asked for's,
+        # else the newest version's.
+        self.shown_version = asked or (self.versions[-1] if self.versions else None)
+
+    def version_named(self, slug):
+        return next((v for v in self.versions if slug and v.slug == slug), None)
+
+    @property
+    def offers_versions(self) -> bool:
+        return len(self.versions) > 1
+
+    @property
+    def standard_choices(self) -> list[tuple[str, str]]:
+        standards = rated_standards(self.shown_version) if self.shown_version else []
+        return [("", "None"), *((s.code, str(s)) for s in standards)]
 
     def clean(self):
         cleaned = super().clean()
@@ -57,10 +110,12 @@ class CompareForm(forms.Form):
         if region is not None:
             if chosen:
                 raise forms.ValidationError("Choose PDUs or a region, not both")
-            chosen = list(comparable_pdus().filter(region=region))
+            chosen = list(self.fields["pdu"].queryset.filter(region=region))
             if len(chosen) < MIN_PDUS:
+                asked = self.version_named(cleaned.get("version"))
+                under = f" under {asked}" if asked else ""
                 raise forms.ValidationError(
-                    f"{region.name} has fewer than {MIN_PDUS} inspected PDUs to compare"
+                    f"{region.name} has fewer than {MIN_PDUS} PDUs inspected{under} to compare"
                 )
         elif len(chosen) < MIN_PDUS:
             raise forms.ValidationError(f"Choose at least {MIN_PDUS} PDUs to compare")
@@ -69,5 +124,33 @@ class CompareForm(forms.Form):
                 f"Choose no more than {MAX_PDUS} PDUs; you chose {len(chosen)}. "
                 "To compare more, choose a whole region"
             )
-        cleaned["pdus"] = chosen
+        version = self.version_named(cleaned.get("version")) or self.version_last_inspected(chosen)
+        self.shown_version = version
+        inspections = list(cleaned.get("inspection") or [])
+        if {i.body_id for i in inspections} - {pdu.pk for pdu in chosen}:
+            raise forms.ValidationError("Choose inspections only of the PDUs compared")
+        if len({i.body_id for i in inspections}) < len(inspections):
+            raise forms.ValidationError("Choose no more than one inspection of each PDU")
+        if any(i.programme_id != version.pk for i in inspections):
+            raise forms.ValidationError(f"Choose inspections under {version} only")
+        code = cleaned.get("standard")
+        standard = next((s for s in rated_standards(version) if code and s.code == code), None)
+        if code and standard is None:
+            self.add_error("standard", "Choose a standard from the list")
+        cleaned.update(pdus=chosen, version=version, standard=standard)
         return cleaned
+
+    def version_last_inspected(self, pdus):
+        """The framework version all of `pdus` were last inspected under; where they differ,
+        the user is asked to choose, as each version rates its own standards."""
+        under = {}
+        for pdu in pdus:
+            under.setdefault(pdu.latest_version, []).append(pdu)
+        if len(under) > 1:
+            named = {v.pk: v for v in self.versions}
+            last = "; ".join(f"{_names(found)}: {named[pk]}" for pk, found in under.items())
+            raise forms.ValidationError(
+                f"These PDUs were last inspected under different standards ({last}): "
+                "choose the standards to compare them on"
+            )
+        return next(v for v in self.versions if v.pk in under)

@@ -92,15 +92,16 @@ class PDUInspectionTable(tables.Table):
         return ordered(queryset, "fieldwork_start", is_descending), True
 
     def order_score(self, queryset, is_descending):
-        # As the overview ranks: by score, then by score as a share of the maximum
-        # (3/24 above 3/27), so the two pages agree.
+        # As the overview ranks: by score as a share of the maximum, then by score. The
+        # maximum differs with the standards rated (27 or 24 under the 2021 standards, 21
+        # under the 2023 ones), so 15/21 ranks above 15/24.
         shared = queryset.annotate(
             score_share=ExpressionWrapper(F("score") * 1.0 / F("max_score"), FloatField())
         )
         direction = "desc" if is_descending else "asc"
         return shared.order_by(
-            getattr(F("score"), direction)(nulls_last=True),
             getattr(F("score_share"), direction)(nulls_last=True),
+            getattr(F("score"), direction)(nulls_last=True),
             "body__name",
             "pk",
         ), True

@@ -1,6 +1,6 @@
 import pandas as pd
-from django.db.models import Count
-from django.http import HttpResponseBadRequest
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, TemplateView
@@ -14,7 +14,6 @@ from ratings.models import Programme
 from recommendations.models import Recommendation
 
 from .dashboard import (
-    RATED_PROGRAMME,
     compare,
     compare_key_question_chart,
     comparison_rows,
@@ -26,12 +25,16 @@ from .dashboard import (
     ranking_chart,
     rated_inspections,
     rated_standards,
+    rated_versions,
     rating_distribution,
     region_averages,
+    region_ratings,
     standard_sections,
+    with_neighbours,
 )
 from .filters import PDUInspectionFilter
 from .forms import CompareForm
+from .history import latest_first, ratings_by_inspection
 from .models import Body, Region
 from .tables import PDUInspectionTable, pdu_inspections_frame
 
@@ -89,8 +92,8 @@ class RegionOverviewView(BreadcrumbsMixin, TemplateView):
 
     def get_region(self):
         if "slug" in self.kwargs:
-            return get_object_or_404(Region, slug=self.kwargs["slug"])
-        return Region.objects.busiest()
+            return get_object_or_404(Region.objects.public(), slug=self.kwargs["slug"])
+        return Region.objects.public().busiest()
 
     def get_breadcrumbs(self):
         if "slug" not in self.kwargs:
@@ -99,42 +102,59 @@ class RegionOverviewView(BreadcrumbsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         self.region = region = self.get_region()
-        programme = Programme.objects.filter(slug=RATED_PROGRAMME).first()
-        if region is None or programme is None:
+        if region is None:
             return super().get_context_data(region=region, **kwargs)
-        standards = rated_standards(programme)
-        rated = [s for s in standards if s.is_rated]
-        results = latest_results(rated_inspections().filter(body__region=region), standards)
+        versions = list(rated_versions())
+        asked = self.request.GET.get("version")
+        version = next((v for v in versions if v.slug == asked), None)
+        if asked and version is None:
+            raise Http404("No PDU inspection is published under a framework version of that slug.")
+        inspections = list(
+            rated_inspections()
+            .filter(body__region=region)
+            .select_related("body__region", "body__district", "programme")
+        )
+        shown = region_ratings(inspections, versions, version)
+        results = shown.results
+        rated = [s for s in shown.standards if s.is_rated]
         ranking = ranked(results)
         distribution = rating_distribution(results, rated)
         published = Inspection.objects.published().filter(body__region=region)
         return super().get_context_data(
             region=region,
-            regions=Region.objects.order_by("name"),
-            programme=programme,
+            regions=Region.objects.public().order_by("name"),
+            programme=shown.version,
+            version_choices=shown.choices,
             standards=rated,
             results=results,
             ranking=ranking,
+            maximum_scores=sorted({r.inspection.max_score for r in ranking}),
             distribution=distribution,
             ranking_chart=ranking_chart(ranking) if ranking else "",
             distribution_chart=distribution_chart(distribution) if results else "",
             counts={
-                "pdus": len(results),
+                "pdus": shown.inspected_pdus,
                 "findings": Finding.objects.filter(inspection__in=published).count(),
                 "recommendations": Recommendation.objects.filter(inspection__in=published).count(),
             },
-            other_inspections=published.exclude(programme=programme).select_related(
-                "body", "programme"
+            other_inspections=published.exclude(
+                programme__rating_scheme=Programme.Scheme.FOUR_POINT
+            ).select_related("body", "programme"),
+            regional_inspections=published.filter(
+                programme__rating_scheme=Programme.Scheme.FOUR_POINT, body__kind="region"
             ),
-            regional_inspections=published.filter(programme=programme, body__kind="region"),
             **kwargs,
         )
 
 
 class PDUDetailView(BreadcrumbsMixin, DetailView):
-    """One PDU: profile, context figures, history, and its latest ratings down to findings."""
+    """One PDU: profile, context figures, history, and its latest ratings down to findings.
 
-    queryset = Body.objects.pdus().select_related("region", "district")
+    A PDU whose only inspections are drafts is not found, whoever asks: admins see drafts
+    on the manage pages, and one answer for everyone keeps a draft from leaking through a
+    cache or a shared screen."""
+
+    queryset = Body.objects.pdus().public().select_related("region", "district")
     template_name = "pdus/pdu_detail.html"
 
     def get_breadcrumbs(self):
@@ -142,14 +162,9 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         body = self.object
-        programme = Programme.objects.filter(slug=RATED_PROGRAMME).first()
-        standards = rated_standards(programme) if programme else []
         inspections = Inspection.objects.published().filter(body=body)
-        region_results = (
-            latest_results(rated_inspections().filter(body__region=body.region), standards)
-            if body.region
-            else []
-        )
+        history = latest_first(inspections.select_related("programme"))
+        region_results = with_neighbours(body, history)
         latest = next((r for r in region_results if r.body.pk == body.pk), None)
         averages = region_averages(region_results, exclude=body)
         sections = []
@@ -159,8 +174,12 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
             boroughs=body.boroughs.all(),
             sites=body.sites.select_related("borough"),
             services=body.commissioned_services.all(),
-            figures=ContextFigure.objects.filter(body=body).select_related("source_document"),
-            inspections=inspections.select_related("programme").order_by("-fieldwork_start"),
+            # A profile's figures belong to no inspection; a draft's wait for it.
+            figures=ContextFigure.objects.filter(body=body)
+            .filter(Q(inspection__isnull=True) | Q(inspection__in=inspections))
+            .select_related("source_document"),
+            inspections=history,
+            ratings_by_inspection=ratings_by_inspection(body, history),
             latest=latest,
             sections=sections,
             key_question_chart=pdu_key_question_chart(latest, averages) if latest else "",
@@ -189,21 +208,47 @@ class CompareView(BreadcrumbsMixin, TemplateView):
         form = CompareForm(request.GET or None)
         comparison = None
         if form.is_bound and form.is_valid():
-            programme = Programme.objects.get(slug=RATED_PROGRAMME)
-            standards = [s for s in rated_standards(programme) if s.is_rated or s.key_questions]
+            version = form.cleaned_data["version"]
+            standards = rated_standards(version)
             results = latest_results(
-                rated_inspections().filter(body__in=form.cleaned_data["pdus"]), standards
+                rated_inspections(version).filter(body__in=form.cleaned_data["pdus"]),
+                standards,
+                chosen={i.pk for i in form.cleaned_data["inspection"]},
             )
-            comparison = compare(results, standards, form.cleaned_data["standard"])
+            comparison = compare(version, results, standards, form.cleaned_data["standard"])
             if file_format:
                 rows = comparison_rows(comparison, request.build_absolute_uri)
                 return dataframe_response(pd.DataFrame(rows), "pdu-comparison", file_format)
         context = self.get_context_data(
             form=form,
             comparison=comparison,
+            inspection_choices=inspection_choices(comparison.results, request.GET)
+            if comparison
+            else [],
             key_question_chart=compare_key_question_chart(comparison) if comparison else "",
             query=request.GET.urlencode(),
             **kwargs,
         )
         status = 400 if form.is_bound and not form.is_valid() else 200
         return self.render_to_response(context, status=status)
+
+
+def inspection_choices(results, params) -> list[tuple]:
+    """For each PDU compared: (its result, [(another of its inspections, the address of this
+    comparison showing that one instead)]); none where every PDU has one inspection. The
+    latest needs no naming: it is the default."""
+    if not any(result.others for result in results):
+        return []
+    choices = []
+    for result in results:
+        # The other PDUs keep the inspections chosen for them.
+        kept = [r.inspection.slug for r in results if r is not result and not r.is_latest]
+        links = []
+        for other in result.others:
+            query = params.copy()
+            query.pop("format", None)
+            named = [] if other.pk == result.inspections[0].pk else [other.slug]
+            query.setlist("inspection", kept + named)
+            links.append((other, f"?{query.urlencode()}"))
+        choices.append((result, links))
+    return choices

@@ -38,7 +38,7 @@ class TrackerFilter(django_filters.FilterSet):
         "All regions",
         "filter_region",
         "Select a region from the list",
-        queryset=Region.objects.all(),
+        queryset=Region.objects.public(),
         to_field_name="slug",
     )
     pdu = _select(
@@ -47,7 +47,7 @@ class TrackerFilter(django_filters.FilterSet):
         "All PDUs",
         "filter_pdu",
         "Select a PDU from the list",
-        queryset=Body.objects.pdus().order_by("name"),
+        queryset=Body.objects.pdus().public().order_by("name"),
         to_field_name="slug",
     )
     addressee = _select(

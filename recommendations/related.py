@@ -16,7 +16,7 @@ The rule, kept simple so anyone can check it:
    safe" for risk of harm).
 """
 
-from django.db.models import Q
+from django.db.models import Q, Subquery
 
 from inspections.explorer.themes import related_by_theme
 from inspections.models import Finding, Inspection
@@ -26,6 +26,15 @@ from ratings.models import KeyQuestionScore
 def _same_document_inspections(recommendation):
     return Inspection.objects.published().filter(
         Q(pk=recommendation.inspection_id) | Q(source_document_id=recommendation.source_document_id)
+    )
+
+
+def _version(recommendation):
+    """The framework version of the recommendation's inspection, within the query: each
+    version numbers its own standards (2.2 is Assessment in 2021's, Planning in 2023's).
+    themes.toml gives the 2021 standards' codes."""
+    return Subquery(
+        Inspection.objects.filter(pk=recommendation.inspection_id).values("programme")[:1]
     )
 
 
@@ -46,7 +55,10 @@ def related_findings(recommendation):
     return (
         Finding.objects.filter(inspection__in=_same_document_inspections(recommendation))
         .filter(
-            Q(section__standard__code__in=codes, section__standard__programme__slug="pdu")
+            Q(
+                section__standard__code__in=codes,
+                section__standard__programme=_version(recommendation),
+            )
             | Q(section__name__in=sections)
         )
         .select_related("section__standard", "inspection__body")
@@ -69,7 +81,7 @@ def related_key_question_scores(recommendation):
     return (
         KeyQuestionScore.objects.filter(
             inspection__in=_same_document_inspections(recommendation),
-            key_question__standard__programme__slug="pdu",
+            key_question__standard__programme=_version(recommendation),
         )
         .filter(query)
         .select_related("key_question__standard", "inspection__body")

@@ -383,14 +383,14 @@ class DigestIndexView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
             .values_list("addressee__region")
             .annotate(count=Count("pk"))
         )
-        regions = [(region, overdue.get(region.pk, 0)) for region in Region.objects.all()]
+        regions = [(r, overdue.get(r.pk, 0)) for r in Region.objects.public()]
         return super().get_context_data(regions=regions, **kwargs)
 
 
 class DigestView(LoginRequiredMixin, BreadcrumbsMixin, DetailView):
     """A region's overdue recommendations, and those due soon, for its director to chase."""
 
-    model = Region
+    queryset = Region.objects.public()
     template_name = "recommendations/digest.html"
     context_object_name = "region"
 

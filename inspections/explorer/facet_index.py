@@ -170,7 +170,8 @@ def _lookup(values: list[Value]) -> dict[str, int]:
 
 class FacetIndex:
     """Every published record (findings and recommendations of published inspections, and
-    context figures of published inspections or of none) as rows of parallel arrays.
+    context figures of published inspections or of none about a body the public may see)
+    as rows of parallel arrays.
 
     Rows are grouped by type, each group in id order, so a record is found by binary
     search. Key arrays hold positions in the value lists (`bodies`, `regions` ...) or NONE.
@@ -245,6 +246,11 @@ class FacetIndex:
         inspection_sort = np.array([1] + [-d.toordinal() if d else 1 for d in dates], np.int64)
 
         published = "(SELECT id FROM inspections_inspection WHERE is_published = %s)"
+        # A figure of no inspection (a PDU's profile) waits, like a draft's, while its
+        # body's only inspections are drafts.
+        public_sql, public_params = (
+            Body.objects.using(using).public().values("pk").query.sql_with_params()
+        )
         # Each kind as its place in self.kinds (the values are the model's own choices).
         kind_code = (
             "CASE kind "
@@ -270,8 +276,9 @@ class FacetIndex:
                 "figure",
                 "SELECT id, COALESCE(inspection_id, 0), 0, -1, 0, id, body_id "
                 "FROM inspections_contextfigure "
-                f"WHERE inspection_id IS NULL OR inspection_id IN {published} ORDER BY id",
-                [True],
+                f"WHERE inspection_id IN {published} "
+                f"OR (inspection_id IS NULL AND body_id IN ({public_sql})) ORDER BY id",
+                [True, *public_params],
             ),
         )
         blocks = []

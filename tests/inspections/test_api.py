@@ -44,11 +44,14 @@ def test_detail_lists_ratings_with_overrides(client, published_data):
     assert "override the guidance" in ratings["1.1"]["override_reason"]
     assert ratings["2.2"] == {
         "standard": "2.2",
+        "version": "pdu",
         "name": "Assessment",
         "rating": "Inadequate",
         "published_code": "2.2",
         "judgement": None,
         "override_reason": None,
+        "previous_rating": None,  # its only inspection
+        "change": None,
     }
 
 
@@ -61,6 +64,7 @@ def test_detail_key_questions_are_numbers(client, published_data):
     )
     assert safety == {
         "standard": "2.2",
+        "version": "pdu",
         "text": "Does assessment focus sufficiently on keeping other people safe?",
         "percent_yes": 12.0,
     }
@@ -169,3 +173,59 @@ def test_detail_query_count_does_not_grow(client, db, django_assert_num_queries,
 
 def test_api_urls_reverse():
     assert reverse("api:inspection_list") == LIST_URL
+
+
+# --- Bodies ------------------------------------------------------------------------------
+
+BODIES_URL = "/api/bodies/"
+
+
+def test_bodies_list_inspected_and_addressed_bodies(client, published_data):
+    data = client.get(BODIES_URL).json()
+    assert data["count"] == len(data["results"])
+    by_slug = {b["slug"]: b for b in data["results"]}
+    assert by_slug["lambeth"] == {
+        "name": "Lambeth PDU",
+        "kind": "pdu",
+        "region": "London",
+        "slug": "lambeth",
+        "url": "http://testserver/api/bodies/lambeth/",
+    }
+    assert "hmpps" in by_slug  # addressed, never inspected
+
+
+def test_body_lists_its_inspections_with_their_ratings(client, published_data):
+    data = client.get(f"{BODIES_URL}lambeth/").json()
+    assert data["name"] == "Lambeth PDU"
+    [inspection] = data["inspections"]
+    assert inspection["slug"] == "lambeth-pdu-2022"
+    ratings = {r["standard"]: r for r in inspection["ratings"]}
+    assert ratings["1.1"]["rating"] == "Requires improvement"
+    assert ratings["1.1"]["previous_rating"] is None
+
+
+def test_unknown_body_is_a_json_404(client, published_data):
+    response = client.get(f"{BODIES_URL}no-such-body/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No body has the slug 'no-such-body'."}
+
+
+def test_a_body_whose_only_inspections_are_drafts_is_in_no_answer(client, published_data):
+    from inspections.models import Inspection
+
+    Inspection.objects.filter(body__slug="lambeth").update(is_published=False)
+    assert client.get(f"{BODIES_URL}lambeth/").status_code == 404
+    assert "lambeth" not in {b["slug"] for b in client.get(BODIES_URL).json()["results"]}
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_body_query_count_does_not_grow(client, db, django_assert_num_queries, size):
+    first = generate_dataset(inspections=1, records_each=size)[0]
+    for inspection in generate_dataset(inspections=size, records_each=size):
+        inspection.body = first.body
+        inspection.save()
+    with django_assert_num_queries(3):  # the body, its inspections, their ratings
+        data = client.get(f"{BODIES_URL}{first.body.slug}/").json()
+    assert len(data["inspections"]) == size + 1
+    with django_assert_num_queries(1):
+        assert client.get(BODIES_URL).status_code == 200

@@ -255,7 +255,7 @@ def test_finding_of_a_draft_is_404(client, published_data):
 
 
 def test_region_averages_leave_out_the_pdu_itself(published_data):
-    programme = Programme.objects.get(slug=dashboard.RATED_PROGRAMME)
+    programme = Programme.objects.get(slug="pdu")
     standards = dashboard.rated_standards(programme)
     results = dashboard.latest_results(dashboard.rated_inspections(), standards)
     averages = dashboard.region_averages(results)

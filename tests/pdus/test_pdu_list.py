@@ -47,7 +47,7 @@ def test_lists_the_six_london_pdus_highest_score_first(client, published_data):
     assert response.status_code == 200
     assert set(names(response)) == LONDON_PDUS
     assert rows(response)[0] == ("Newham", "6/24")
-    # Ties on score go by the share of the maximum, then by name.
+    # By score as a share of the maximum, then by score, then by name.
     assert rows(response) == [
         ("Newham", "6/24"),
         ("BDH", "5/24"),

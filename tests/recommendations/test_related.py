@@ -2,8 +2,10 @@
 themes are the findings explorer's, and themes.toml says where each theme's findings sit."""
 
 from inspections.models import Theme, ThemeOverride
+from ratings.models import Programme, Standard
 from recommendations.models import Recommendation
 from recommendations.related import related_findings, related_key_question_scores
+from tests.factories import InspectionFactory, SectionFactory
 from tests.recommendations.helpers import client_for, rec
 
 
@@ -106,3 +108,54 @@ def test_drafts_are_not_in_the_tracker(client, lambeth_1):
     lambeth_1.inspection.save()
     assert client.get(lambeth_1.get_absolute_url()).status_code == 404
     assert client.get("/tracker/?pdu=lambeth").context["paginator"].count == 0
+
+
+def test_standards_are_read_in_the_version_of_the_recommendations_inspection(published_data):
+    """Each framework version numbers its own standards: a recommendation from a report under
+    the 2023 standards meets its 2023 "1.2 Staffing" findings, never a 2021 "1.2 Staff"'s."""
+    version, _ = Programme.objects.get_or_create(
+        slug="pdu-2023",
+        defaults={
+            "name": "PDU inspection programme (2023 standards)",
+            "rating_scheme": "four_point",
+        },
+    )
+    staffing, _ = Standard.objects.get_or_create(
+        programme=version,
+        code="1.2",
+        defaults={"slug": "1-2-staffing", "name": "Staffing", "position": 2},
+    )
+    inspection = InspectionFactory(programme=version)
+    where = {"source_document": inspection.source_document, "source_section": "Findings"}
+    sections = {
+        "2023": SectionFactory(name="1.2 Staffing (2024)", standard=staffing),
+        "2021": SectionFactory(
+            name="1.2 Staff (2024)",
+            standard=Standard.objects.get(programme__slug="pdu", code="1.2"),
+        ),
+    }
+    for position, section in enumerate(sections.values(), start=1):
+        inspection.findings.create(
+            section=section,
+            kind="strength",
+            text="Staff are supported.",
+            position=position,
+            **where,
+        )
+    recommendation = Recommendation.objects.create(
+        inspection=inspection,
+        number=1,
+        position=1,
+        addressee=inspection.body,
+        addressee_label=inspection.body.name,
+        text="recruit and retain enough probation officers",
+        **where,
+    )
+    ThemeOverride.objects.create(
+        theme=Theme.objects.get(slug="staffing-and-workloads"),
+        action=ThemeOverride.Action.ADD,
+        recommendation=recommendation,
+        reason="Recruitment.",
+    )
+    recommendation = Recommendation.objects.with_themes().get(pk=recommendation.pk)
+    assert {f.section.name for f in related_findings(recommendation)} == {"1.2 Staffing (2024)"}
