@@ -10,6 +10,7 @@ text of the same inspection replaces the draft's contents.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -69,6 +70,7 @@ class ImportResult:
     outcome: str
     problems: list[str] = field(default_factory=list)  # the items left to check
     reason: str = ""  # why it was refused
+    timed_out: bool = False  # refused because reading the PDF took too long
 
     @property
     def created(self) -> bool:
@@ -123,7 +125,7 @@ def import_read(read: ReadFile, region: Region | None = None) -> ImportResult:
     """Import a file read by reading.read_file/read_upload, in a transaction of its own;
     a refusal, whatever its cause, is the file's outcome and writes nothing."""
     if read.refusal:
-        return ImportResult(None, Outcome.REFUSED, reason=read.refusal)
+        return ImportResult(None, Outcome.REFUSED, reason=read.refusal, timed_out=read.timed_out)
     try:
         return import_report(
             read.text,
@@ -136,20 +138,30 @@ def import_read(read: ReadFile, region: Region | None = None) -> ImportResult:
         return ImportResult(None, Outcome.REFUSED, reason=str(error))
 
 
-def known_names(own_region: Region | None = None) -> BodyNames:
-    """Every body's names: its own, the aliases the fixture builder knows, each region
-    body's ("North West region", "HMPPS North West region"), and, for a report of a PDU
-    in `own_region`, what it calls its own region ("the Regional Probation Director")."""
+def known_names() -> BodyNames:
+    """Every body's names: its own, the aliases the fixture builder knows, and each region
+    body's ("North West region", "HMPPS North West region")."""
     names = BodyNames()
-    aliases = {b["slug"]: b.get("aliases", []) for b in load_sources()["body"]}
+    aliases = _source_aliases()
     for body in Body.objects.select_related("region"):
         names.add(body.slug, body.name, body.short_name, body.abbreviation)
         names.add(body.slug, *aliases.get(body.slug, []))
         if body.kind == Body.Kind.REGION and body.region:
             names.add(body.slug, *region_body_aliases(body.region.name))
-            if body.region == own_region:
-                names.add(body.slug, *OWN_REGION_ADDRESSEES)
     return names
+
+
+@functools.cache
+def _source_aliases() -> dict[str, list[str]]:
+    return {b["slug"]: b.get("aliases", []) for b in load_sources()["body"]}
+
+
+def _add_own_region(names: BodyNames, region: Region | None):
+    """What a report of a PDU in `region` calls its own region's body ("the Regional
+    Probation Director")."""
+    body = region and region.bodies.filter(kind=Body.Kind.REGION).first()
+    if body:
+        names.add(body.slug, *OWN_REGION_ADDRESSEES)
 
 
 def import_report(
@@ -224,11 +236,12 @@ def _save(
         return ImportResult(inspection, Outcome.UNCHANGED, [n.description for n in to_check])
     _refuse_overlong_texts(report, filename)
     notes = [Note(DataQualityNote.Kind.CONVERSION, note) for note in reading_notes]
-    body, region_note = _body(report, region)
+    names = known_names()
+    body, region_note = _body(report, region, names)
     if region_note:
         notes.append(region_note)
-    names = known_names(body.region)
     names.add(body.slug, body.name, body.short_name)  # a PDU added just now
+    _add_own_region(names, body.region)
     programme, version_note = Programme.objects.version_for(
         [(rating.code, rating.name) for rating in report.ratings], report.fieldwork_start
     )
@@ -364,11 +377,13 @@ def programme_standards(programme: Programme) -> Standards:
     )
 
 
-def _body(report: ParsedPDUReport, region: Region | None) -> tuple[Body, Note | None]:
+def _body(
+    report: ParsedPDUReport, region: Region | None, names: BodyNames
+) -> tuple[Body, Note | None]:
     """The PDU the report is of, added if new: in `region`, or else in the one region the
     report's recommendations are addressed to (an inference, left to check)."""
     pdu_name = report.pdu_name
-    slug = find_pdu(known_names(), pdu_name)
+    slug = find_pdu(names, pdu_name)
     if slug is not None:
         body = Body.objects.get(slug=slug)
         if body.kind != Body.Kind.PDU:
@@ -376,7 +391,7 @@ def _body(report: ParsedPDUReport, region: Region | None) -> tuple[Body, Note | 
         return body, None
     note = None
     if region is None:
-        region = _addressed_region(report)
+        region = _addressed_region(report, names)
         if region is None:
             raise ImportRefused(
                 f"{pdu_name!r} is not a PDU the database knows, and the report addresses no "
@@ -402,9 +417,8 @@ def _body(report: ParsedPDUReport, region: Region | None) -> tuple[Body, Note | 
     return body, note
 
 
-def _addressed_region(report: ParsedPDUReport) -> Region | None:
+def _addressed_region(report: ParsedPDUReport, names: BodyNames) -> Region | None:
     """The region whose body the report's recommendations name, where exactly one is."""
-    names = known_names()
     regions = {
         body.region
         for body in Body.objects.filter(
@@ -456,14 +470,19 @@ def _save_records(inspection: Inspection, document: SourceDocument, records: Rep
         if question.pk is None:  # the first report to publish it
             question.pk = _create(KeyQuestion, question.fields(standard=question.standard.pk)).pk
         _create(KeyQuestionScore, score.fields(inspection=inspection, key_question=question.pk))
+    sections = {}
     for finding in records.findings:
-        section, _ = Section.objects.get_or_create(
-            name=finding.section.name,
-            defaults={
-                "slug": finding.section.slug,
-                "standard_id": finding.section.standard.pk if finding.section.standard else None,
-            },
-        )
+        if (name := finding.section.name) not in sections:
+            sections[name], _ = Section.objects.get_or_create(
+                name=name,
+                defaults={
+                    "slug": finding.section.slug,
+                    "standard_id": finding.section.standard.pk
+                    if finding.section.standard
+                    else None,
+                },
+            )
+        section = sections[name]
         _create(
             Finding,
             finding.fields(inspection=inspection, section=section, source_document=document),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from inspections.ingest.parsing.pdf import Limits, PDFError, pdf_text
+from inspections.ingest.parsing.pdf import Limits, PDFError, PDFTimedOut, pdf_text
 from inspections.ingest.parsing.pdu_report import parse_pdu_report
 from inspections.ingest.parsing.text import decode_report
 from inspections.ingest.parsing.types import ParsedPDUReport, ParseError
@@ -28,6 +28,10 @@ READABLE_SUFFIXES = ("pdf", "txt")
 
 class UnreadableFile(ValueError):
     """The file is not a report's text or PDF; the message says what was expected."""
+
+
+class ReadTimedOut(UnreadableFile):
+    """A PDF took longer to read than allowed; read alone, it may not."""
 
 
 @dataclass
@@ -49,6 +53,8 @@ def read_report(data: bytes, filename: str, limits: Limits) -> ReportText:
             raise UnreadableFile("The PDF must be smaller than 20 MB")
         try:
             return ReportText(pdf_text(data, limits))
+        except PDFTimedOut as error:
+            raise ReadTimedOut(str(error)) from error
         except PDFError as error:
             raise UnreadableFile(str(error)) from error
     if suffix != "txt":
@@ -73,6 +79,7 @@ class ReadFile:
     notes: list[str] = field(default_factory=list)
     report: ParsedPDUReport | None = None
     refusal: str = ""
+    timed_out: bool = False  # refused for time alone: worth reading again
 
 
 def read_file(path: str, limits: Limits) -> ReadFile:
@@ -89,6 +96,8 @@ def read_upload(data: bytes, name: str, limits: Limits) -> ReadFile:
     try:
         read = read_report(data, Path(name).name, limits)
         report = parse_pdu_report(read.text)
+    except ReadTimedOut as error:
+        return ReadFile(name, refusal=str(error), timed_out=True)
     except UnreadableFile as error:
         return ReadFile(name, refusal=str(error))
     except ParseError as error:

@@ -147,3 +147,24 @@ def test_a_region_made_anyhow_gets_its_body(db):
 def test_no_report_files_is_an_error(published_data, tmp_path):
     (tmp_path / "notes.docx").write_bytes(b"PK")
     assert run(tmp_path)[1] == "No .pdf or .txt files were found in the paths given."
+
+
+def test_a_pdf_that_ran_out_of_time_is_read_again_alone(published_data, folder, monkeypatch):
+    """On a busy machine a good PDF may pass the time limit; it gets a second read."""
+    from inspections.ingest.management.commands import import_reports
+    from inspections.ingest.reading import ReadFile
+
+    first_reads = set()
+
+    read_file = import_reports.read_file
+
+    def slow_the_first_time(path, limits):
+        if path not in first_reads:
+            first_reads.add(path)
+            return ReadFile(path, refusal="The PDF took more than 10 seconds", timed_out=True)
+        return read_file(path, limits)
+
+    monkeypatch.setattr(import_reports, "read_file", slow_the_first_time)
+    out, error = run(folder / "cardiff.txt", folder / "north")
+    assert error is None
+    assert out.splitlines()[-1] == "3 files. New draft: 3."

@@ -56,6 +56,10 @@ class PDFError(ParseError):
     """The PDF cannot be read as text; the message says why, for the person uploading it."""
 
 
+class PDFTimedOut(PDFError):
+    """Reading took longer than the wall-clock limit: on a busy machine, a good PDF may."""
+
+
 @dataclass
 class _Cell:
     column: int
@@ -102,7 +106,7 @@ def pdf_text(data: bytes, limits: Limits) -> str:
             check=False,
         )
     except subprocess.TimeoutExpired:
-        raise PDFError(
+        raise PDFTimedOut(
             f"The PDF took more than {limits.wall_seconds:g} seconds to read; try again, or "
             "upload the report's text."
         ) from None

@@ -9,8 +9,10 @@ again change nothing. Ends with a table of each file's outcome, and exits with s
 
 import multiprocessing
 import sys
+from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from functools import partial
+from itertools import islice
 from pathlib import Path
 
 from django.core.management.base import CommandError
@@ -19,6 +21,21 @@ from inspections.ingest.importer import import_read, outcome_rows, pdf_limits
 from inspections.ingest.reading import read_file, report_files
 from inspections.web.audit import AuditedCommand
 from pdus.models import Region
+
+
+def read_ahead(pool, read, names, window):
+    """`read` over `names` in the pool, in order, with at most `window` files read ahead
+    of the one being saved: the workers leave this process the processor time it saves
+    with, and read files do not pile up in memory."""
+    pending = deque()
+    remaining = iter(names)
+    for name in islice(remaining, window):
+        pending.append(pool.submit(read, name))
+    while pending:
+        done = pending.popleft().result()
+        for name in islice(remaining, 1):
+            pending.append(pool.submit(read, name))
+        yield done
 
 
 class Command(AuditedCommand):
@@ -57,7 +74,15 @@ class Command(AuditedCommand):
             # copies of this process, which holds a database connection.
             context = multiprocessing.get_context("spawn")
             with ProcessPoolExecutor(jobs, mp_context=context) as pool:
-                results = self._import_all(pool.map(read, names), len(names), region_obj)
+                reads = read_ahead(pool, read, names, window=2 * jobs)
+                results = self._import_all(reads, len(names), region_obj)
+        # A PDF read while the workers and this process share the cores may run out of
+        # time; read alone now, it is refused only if it is slow by itself.
+        again = [n for n, (path, result) in enumerate(results) if result.timed_out]
+        for number, index in enumerate(again, 1):
+            path = results[index][0]
+            self._progress(number, len(again), f"{path} (again, alone)")
+            results[index] = (path, import_read(read(path), region_obj))
         self._progress_done()
         rows = outcome_rows(results)
         self._table(rows)
