@@ -83,6 +83,12 @@ class HistoryRow:
     standard: Standard
     cells: list[RatingStep | None]  # one per inspection, as RatingsByInspection lists them
 
+    @property
+    def version(self):
+        """The framework version the standard belongs to (its inspections' programme,
+        loaded with them): two versions may each have a "1.1 Leadership"."""
+        return next(step.rating.inspection.programme for step in self.cells if step)
+
 
 @dataclass
 class RatingsByInspection:
@@ -91,6 +97,10 @@ class RatingsByInspection:
     inspections: list[Inspection]
     overall: list[OverallStep]
     rows: list[HistoryRow]
+
+    @property
+    def spans_versions(self) -> bool:
+        return len({inspection.programme_id for inspection in self.inspections}) > 1
 
 
 def ratings_by_inspection(body, inspections) -> RatingsByInspection | None:

@@ -181,6 +181,14 @@ def test_a_pdu_inspected_again_under_the_2023_standards_shows_its_latest(client,
     assert f"under the standards of {VERSION_2023}" in words
     # Its ratings by inspection name each inspection's version above its column.
     assert "Ratings by inspection" in words and "PDU inspection programme" in words
+    # Its rows too: each version has a "1.1 Leadership".
+    history = response.context["history"]
+    leadership = [row for row in history.rows if row.standard.code == "1.1"]
+    assert {row.version.slug for row in leadership} == {"pdu", "pdu-2023"}
+    page = response.content.decode()
+    table = page[page.index('id="ratings-by-inspection"') :]
+    table = table[: table.index("</table>")]
+    assert table.count(f'<span class="govuk-body-s">{VERSION_2023}</span>') >= 7
     assert 'version=pdu-2023">Compare with the other London PDUs' in response.content.decode()
 
 
