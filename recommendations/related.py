@@ -18,9 +18,9 @@ The rule, kept simple so anyone can check it:
 
 from django.db.models import Q, Subquery
 
-from inspections.explorer.themes import related_by_theme
+from inspections.explorer.themes import RELATED_STANDARDS_VERSION, related_by_theme
 from inspections.models import Finding, Inspection
-from ratings.models import KeyQuestionScore
+from ratings.models import KeyQuestionScore, Standard
 
 
 def _same_document_inspections(recommendation):
@@ -30,12 +30,20 @@ def _same_document_inspections(recommendation):
 
 
 def _version(recommendation):
-    """The framework version of the recommendation's inspection, within the query: each
-    version numbers its own standards (2.2 is Assessment in 2021's, Planning in 2023's).
-    themes.toml gives the 2021 standards' codes."""
+    """The framework version of the recommendation's inspection, within the query."""
     return Subquery(
         Inspection.objects.filter(pk=recommendation.inspection_id).values("programme")[:1]
     )
+
+
+def _themes_standards(codes):
+    """The names of the standards themes.toml's `codes` are of (the 2021 version's): each
+    version numbers its own (2021's 2.2 Assessment is 2023's 2.1 Assessment), so the
+    recommendation's own version's standards are found by name. One with no namesake
+    there (2021's 1.2 Staff, 2023's 1.2 Staffing) is found by section heading only."""
+    return Standard.objects.filter(
+        programme__slug=RELATED_STANDARDS_VERSION, code__in=codes
+    ).values("name")
 
 
 def _related(recommendation):
@@ -56,7 +64,7 @@ def related_findings(recommendation):
         Finding.objects.filter(inspection__in=_same_document_inspections(recommendation))
         .filter(
             Q(
-                section__standard__code__in=codes,
+                section__standard__name__in=_themes_standards(codes),
                 section__standard__programme=_version(recommendation),
             )
             | Q(section__name__in=sections)
@@ -75,7 +83,7 @@ def related_key_question_scores(recommendation):
         words = Q()
         for word in places.key_questions:
             words |= Q(key_question__text__icontains=word)
-        query |= Q(key_question__standard__code__in=places.standards) & words
+        query |= Q(key_question__standard__name__in=_themes_standards(places.standards)) & words
     if not query:
         return KeyQuestionScore.objects.none()
     return (

@@ -71,14 +71,21 @@ def _pattern(phrases: Iterable[str]) -> re.Pattern | None:
     return re.compile("|".join(parts)) if parts else None
 
 
+# The framework version whose standards [theme.related]'s codes name: the PDU programme's
+# 2021 standards (see ratings.Programme; 2023's number theirs otherwise).
+RELATED_STANDARDS_VERSION = "pdu"
+
+
 @dataclass(frozen=True)
 class Related:
     """Where the reports' findings on a theme sit (themes.toml's [theme.related]): the
     tracker shows them beside a recommendation on the theme.
 
-    standards: codes of the PDU programme's standards whose findings and key questions
-    bear on it. sections: report headings whose findings bear on it, for findings under
-    no PDU standard (the regional letter's, Quality & Impact reports'). key_questions: a
+    standards: codes of the PDU programme's 2021 standards (RELATED_STANDARDS_VERSION)
+    whose findings and key questions bear on it; another version's standards of the
+    same names count for its recommendations. sections: report headings whose findings
+    bear on it, for findings under no PDU standard (the regional letter's, Quality &
+    Impact reports'). key_questions: a
     key question of those standards counts only if it contains one of these words; empty
     for all.
     """

@@ -111,8 +111,10 @@ def test_drafts_are_not_in_the_tracker(client, lambeth_1):
 
 
 def test_standards_are_read_in_the_version_of_the_recommendations_inspection(published_data):
-    """Each framework version numbers its own standards: a recommendation from a report under
-    the 2023 standards meets its 2023 "1.2 Staffing" findings, never a 2021 "1.2 Staff"'s."""
+    """Each framework version numbers its own standards: a recommendation on risk of harm
+    (themes.toml: 2021's 2.2–2.5) from a report under the 2023 standards meets its "2.1
+    Assessment" findings, 2021's 2.2 Assessment renumbered, and its 2.2 Planning; never a
+    2021 standard's, nor a 2023 standard off the theme."""
     version, _ = Programme.objects.get_or_create(
         slug="pdu-2023",
         defaults={
@@ -120,25 +122,36 @@ def test_standards_are_read_in_the_version_of_the_recommendations_inspection(pub
             "rating_scheme": "four_point",
         },
     )
-    staffing, _ = Standard.objects.get_or_create(
-        programme=version,
-        code="1.2",
-        defaults={"slug": "1-2-staffing", "name": "Staffing", "position": 2},
-    )
+
+    def standard_2023(code, name, position):
+        return Standard.objects.get_or_create(
+            programme=version,
+            code=code,
+            defaults={"slug": f"{code}-{name}".lower(), "name": name, "position": position},
+        )[0]
+
     inspection = InspectionFactory(programme=version)
     where = {"source_document": inspection.source_document, "source_section": "Findings"}
     sections = {
-        "2023": SectionFactory(name="1.2 Staffing (2024)", standard=staffing),
-        "2021": SectionFactory(
-            name="1.2 Staff (2024)",
-            standard=Standard.objects.get(programme__slug="pdu", code="1.2"),
+        "2023 assessment": SectionFactory(
+            name="2.1 Assessment (2024)", standard=standard_2023("2.1", "Assessment", 4)
+        ),
+        "2023 planning": SectionFactory(
+            name="2.2 Planning (2024)", standard=standard_2023("2.2", "Planning", 5)
+        ),
+        "2023 staffing": SectionFactory(
+            name="1.2 Staffing (2024)", standard=standard_2023("1.2", "Staffing", 2)
+        ),
+        "2021 assessment": SectionFactory(
+            name="2.2 Assessment (2024)",
+            standard=Standard.objects.get(programme__slug="pdu", code="2.2"),
         ),
     }
     for position, section in enumerate(sections.values(), start=1):
         inspection.findings.create(
             section=section,
-            kind="strength",
-            text="Staff are supported.",
+            kind="improvement",
+            text="Assessments did not consider the risk of harm to others.",
             position=position,
             **where,
         )
@@ -148,14 +161,17 @@ def test_standards_are_read_in_the_version_of_the_recommendations_inspection(pub
         position=1,
         addressee=inspection.body,
         addressee_label=inspection.body.name,
-        text="recruit and retain enough probation officers",
+        text="improve the quality of risk of harm assessments",
         **where,
     )
     ThemeOverride.objects.create(
-        theme=Theme.objects.get(slug="staffing-and-workloads"),
+        theme=Theme.objects.get(slug="risk-of-harm"),
         action=ThemeOverride.Action.ADD,
         recommendation=recommendation,
-        reason="Recruitment.",
+        reason="Risk of harm.",
     )
     recommendation = Recommendation.objects.with_themes().get(pk=recommendation.pk)
-    assert {f.section.name for f in related_findings(recommendation)} == {"1.2 Staffing (2024)"}
+    assert {f.section.name for f in related_findings(recommendation)} == {
+        "2.1 Assessment (2024)",
+        "2.2 Planning (2024)",
+    }
