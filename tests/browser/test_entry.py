@@ -125,6 +125,11 @@ def test_admin_uploads_three_reports_resolves_the_items_and_publishes(
     expect(unknown.get_by_role("link", name="Correct it in “Recommendations”")).to_be_visible()
     assert axe_violations(page) == []
     screenshot(page, "import-review-items")
+    # On a phone: no sideways scrolling of the page (its tables scroll in their own box).
+    page.set_viewport_size({"width": 320, "height": 800})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert axe_violations(page) == []
+    page.set_viewport_size({"width": 1280, "height": 800})
 
     # A correction with nothing said about it is refused, and the form says why.
     unknown.get_by_label("No: I corrected it").check()
