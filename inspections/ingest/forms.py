@@ -222,7 +222,9 @@ class RatingsForm(GovukFormMixin, forms.Form):
                         )
             override = cleaned.get(f"override_{standard.pk}", "")
             if error := checks.rating_departure(standard, rating, override, percentages):
-                self.add_error(f"rating_{standard.pk}", error)
+                # On the reason box: the error summary's link goes where the fix is typed
+                # (the rating, if wrong, is beside it).
+                self.add_error(f"override_{standard.pk}", error)
         return cleaned
 
     @transaction.atomic

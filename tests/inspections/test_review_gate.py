@@ -109,3 +109,19 @@ def test_only_admins_resolve_items(client, draft):
     client.force_login(User.objects.create_user("reader", password="a-long-test-password"))
     assert resolve(client, draft, note, "confirmed").status_code == 403
     assert DataQualityNote.objects.get(pk=note.pk).is_to_check
+
+
+def test_each_answer_on_the_review_page_has_a_change_link_to_its_step(admin, draft):
+    page = admin.get(review_url(draft)).content.decode()
+    for step, what in [
+        ("details", "the inspected body"),
+        ("details", "when fieldwork started"),
+        ("ratings", "the ratings the score comes from"),
+        ("findings", "the findings"),
+        ("recommendations", "the recommendations"),
+    ]:
+        link = (
+            f'<a class="govuk-link" href="/manage/{draft.slug}/{step}/">'
+            f'Change<span class="govuk-visually-hidden"> {what}</span></a>'
+        )
+        assert link in page, (step, what)
