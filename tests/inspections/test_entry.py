@@ -283,7 +283,7 @@ def test_a_rating_must_follow_the_rule_unless_overridden(admin, draft):
     assert "2.2 Assessment is rated Good, but its lowest key question gives Requires" in page
     # The error summary leads to the reason box, where the fix is typed.
     assert f'href="#id_override_{assessment.pk}"' in page
-    assert "rating_{}".format(assessment.pk) not in response.context["form"].errors
+    assert f"rating_{assessment.pk}" not in response.context["form"].errors
     assert not draft.ratings.exists()  # nothing half-saved
     data[f"override_{assessment.pk}"] = "The positives override the guidance in this instance."
     assert admin.post(f"/manage/{draft.slug}/ratings/", data).status_code == 302
