@@ -259,17 +259,22 @@ RATING_ORDER = [
 
 
 def rating_distribution(results: list[PDUResult], standards: list[Standard]):
-    """For each rated standard, how many PDUs got each rating: [(standard, [(rating, n)])]."""
+    """For each rated standard, how many PDUs got each rating, and how many have no rating
+    of it in the sources (a chart of the ratings would drop them unsaid):
+    [(standard, [(rating, n)], n not in sources)]."""
     rows = []
     for standard in standards:
         if not standard.is_rated:
             continue
-        counts = Counter(
-            r.result_for(standard).rating.rating
-            for r in results
-            if r.result_for(standard).rating is not None
+        ratings = [r.result_for(standard).rating for r in results]
+        counts = Counter(rating.rating for rating in ratings if rating is not None)
+        rows.append(
+            (
+                standard,
+                [(Rating(value), counts.get(value, 0)) for value in RATING_ORDER],
+                ratings.count(None),
+            )
         )
-        rows.append((standard, [(Rating(value), counts.get(value, 0)) for value in RATING_ORDER]))
     return rows
 
 
@@ -485,9 +490,9 @@ def ranking_chart(ranking: list[PDUResult]) -> str:
 
 
 def distribution_chart(distribution) -> str:
-    standards = [str(standard) for standard, _ in distribution]
+    standards = [str(standard) for standard, _, _ in distribution]
     counts = defaultdict(list)
-    for _, row in distribution:
+    for _, row, _ in distribution:
         for rating, count in row:
             counts[rating.label].append(count)
     return charts.rating_distribution_chart(standards, counts, "chart-distribution")

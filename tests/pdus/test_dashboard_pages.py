@@ -44,7 +44,7 @@ def test_overview_counts_and_distribution(client, published_data):
     context = client.get("/").context
     assert context["counts"]["pdus"] == 6
     assert context["counts"]["recommendations"] == 88  # every London body's, the CRC's too
-    distribution = {str(s): {r.label: n for r, n in row} for s, row in context["distribution"]}
+    distribution = {str(s): {r.label: n for r, n in row} for s, row, _ in context["distribution"]}
     assert distribution["1.2 Staff"] == {
         "Outstanding": 0,
         "Good": 1,
@@ -263,3 +263,23 @@ def test_region_averages_leave_out_the_pdu_itself(published_data):
     assert averages[text] == (pytest.approx(16.5), 2)  # (12 + 21) / 2
     lambeth = next(r.body for r in results if r.body.slug == "lambeth")
     assert dashboard.region_averages(results, exclude=lambeth)[text] == (21, 1)
+
+
+def test_the_ratings_spread_says_how_many_ratings_are_not_in_the_sources(client, published_data):
+    """A PDU whose rating of a standard the sources lack is counted, not dropped unsaid."""
+    from ratings.models import StandardRating
+
+    StandardRating.objects.filter(
+        inspection__slug="lambeth-pdu-2022", standard__code="1.2"
+    ).delete()
+    response = client.get("/regions/london/")
+    rows = {str(standard): unrated for standard, _, unrated in response.context["distribution"]}
+    results = response.context["results"]
+    for standard in response.context["standards"]:
+        missing = sum(r.result_for(standard).rating is None for r in results)
+        assert rows[str(standard)] == missing
+    assert rows["1.2 Staff"] >= 1
+    total = sum(rows.values())
+    page = response.content.decode()
+    assert "Not in sources</th>" in page
+    assert f"{total} time{'s' if total != 1 else ''} a PDU's rating of a standard" in page
