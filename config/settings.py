@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "inspections.web.navigation.service_navigation",
+                "inspections.web.context.service_information",
             ],
         },
     },
@@ -256,6 +257,8 @@ LOGIN_THROTTLE_ATTEMPTS = int(os.environ.get("DJANGO_LOGIN_THROTTLE_ATTEMPTS", 5
 LOGIN_THROTTLE_SECONDS = int(os.environ.get("DJANGO_LOGIN_THROTTLE_SECONDS", 15 * 60))
 # Links in the overdue digest e-mails (send_overdue_digests) start with this address.
 SITE_URL = os.environ.get("DJANGO_SITE_URL", "http://127.0.0.1:8000")
+# Where the public contact and accessibility pages tell people to write.
+CONTACT_EMAIL = os.environ.get("DJANGO_CONTACT_EMAIL", "inspection-findings@example.org")
 
 # Audit log (django-auditlog): every change to the registered models (each app's apps.py)
 # with who made it, old → new, read by admins on a record's History page in the admin.

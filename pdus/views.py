@@ -130,6 +130,7 @@ class RegionOverviewView(BreadcrumbsMixin, TemplateView):
             ranking=ranking,
             maximum_scores=sorted({r.inspection.max_score for r in ranking}),
             distribution=distribution,
+            distribution_unrated=sum(unrated for _, _, unrated in distribution),
             ranking_chart=ranking_chart(ranking) if ranking else "",
             distribution_chart=distribution_chart(distribution) if results else "",
             counts={
@@ -193,6 +194,13 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
         )
 
 
+def comparison_download_name(cleaned_data) -> str:
+    """What a comparison's download is called: the region's slug, else the PDUs'."""
+    if cleaned_data.get("region") is not None:
+        return f"compare-{cleaned_data['region'].slug}"
+    return "-".join(["compare", *(pdu.slug for pdu in cleaned_data["pdus"])])
+
+
 class CompareView(BreadcrumbsMixin, TemplateView):
     """2 to 6 PDUs, or a region, side by side; the choice lives in the query string."""
 
@@ -218,7 +226,9 @@ class CompareView(BreadcrumbsMixin, TemplateView):
             comparison = compare(version, results, standards, form.cleaned_data["standard"])
             if file_format:
                 rows = comparison_rows(comparison, request.build_absolute_uri)
-                return dataframe_response(pd.DataFrame(rows), "pdu-comparison", file_format)
+                return dataframe_response(
+                    pd.DataFrame(rows), comparison_download_name(form.cleaned_data), file_format
+                )
         context = self.get_context_data(
             form=form,
             comparison=comparison,

@@ -99,6 +99,18 @@ class TrackerFilter(django_filters.FilterSet):
         "Select overdue or not overdue",
         choices=[("yes", "Overdue"), ("no", "Not overdue")],
     )
+    # Last, so that it orders what the filters above leave.
+    sort = _select(
+        django_filters.ChoiceFilter,
+        "Sort by",
+        "Newest inspection first",
+        "filter_sort",
+        "Select an order from the list",
+        choices=[
+            ("target", "Target date, earliest first"),
+            ("updated", "Last update, newest first"),
+        ],
+    )
 
     class Meta:
         model = Recommendation
@@ -111,6 +123,7 @@ class TrackerFilter(django_filters.FilterSet):
             "verified",
             "theme",
             "overdue",
+            "sort",
         ]
         form = GOVUKFilterForm
 
@@ -138,3 +151,6 @@ class TrackerFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, name, value):
         today = timezone.localdate()
         return queryset.overdue(today) if value == "yes" else queryset.not_overdue(today)
+
+    def filter_sort(self, queryset, name, value):
+        return queryset.by_target_date() if value == "target" else queryset.by_last_update()

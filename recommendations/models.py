@@ -66,6 +66,18 @@ class RecommendationQuerySet(models.QuerySet):
             "position",
         )
 
+    def by_target_date(self):
+        """Earliest target date first, those without one last; then as the tracker orders."""
+        return self.order_by(
+            models.F("tracking__target_date").asc(nulls_last=True), *self.query.order_by
+        )
+
+    def by_last_update(self):
+        """Most recently updated first, those never updated last; then as the tracker orders."""
+        return self.order_by(
+            models.F("tracking__updated_at").desc(nulls_last=True), *self.query.order_by
+        )
+
     def about_region(self, region):
         """Arising in the region: addressed to it or its bodies, or from its inspections
         (so HMPPS's recommendations in a London PDU's report count for London)."""
@@ -333,9 +345,9 @@ class ProgressUpdate(models.Model):
 
 
 def _display(field: str, value) -> str:
-    """A tracked value in words: choice labels, dates as '1 March 2023', blanks as 'none'."""
+    """A tracked value in words: choice labels, dates as '1 March 2023', blanks as 'Not given'."""
     if value in ("", None):
-        return NO_UPDATE_LABEL if field == "reported_status" else "None"
+        return NO_UPDATE_LABEL if field == "reported_status" else "Not given"
     if field == "target_date":
         return f"{value.day} {value:%B %Y}"
     choices = dict(Tracking._meta.get_field(field).choices or ())

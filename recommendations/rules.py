@@ -77,6 +77,12 @@ def can_use_update_form(user, recommendation) -> bool:
     )
 
 
+def can_update_any(user, recommendations: Iterable) -> bool:
+    """Whether `user` may update (or verify) at least one of `recommendations`: what the
+    "Update together" page asks, so only then is it offered."""
+    return any(can_use_update_form(user, rec) for rec in recommendations)
+
+
 def can_bulk_update(user) -> bool:
     """Who may open the recurring-recommendations pages; each row is checked again."""
     return is_admin(user) or is_inspectorate_staff(user) or director_region_id(user) is not None

@@ -147,12 +147,18 @@ class TrackerView(BreadcrumbsMixin, FilterView):
         )
         return context
 
+    def download_name(self):
+        """The download's name: tracker, then the region and PDU the rows are filtered to."""
+        chosen = self.filterset.form.cleaned_data if self.filterset.is_valid() else {}
+        places = [chosen[key].slug for key in ("region", "pdu") if chosen.get(key)]
+        return "-".join(["tracker", *places])
+
     def render_to_response(self, context, **response_kwargs):
         if self.file_format:
             frame = tracker_frame(
                 self.object_list, self.request.build_absolute_uri, timezone.localdate()
             )
-            return dataframe_response(frame, "recommendations", self.file_format)
+            return dataframe_response(frame, self.download_name(), self.file_format)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)
@@ -178,6 +184,7 @@ class RecommendationDetailView(BreadcrumbsMixin, DetailView):
         updates = list(rec.progress_updates.select_related("author").order_by("-version"))
         can_update = rules.can_update_recommendation(user, rec)
         can_verify = rules.can_verify_progress(user, rec)
+        recurring = recurring_group_of(rec)
         if form is None and (can_update or can_verify):
             form = TrackingForm(user=user, recommendation=rec)
         return super().get_context_data(
@@ -187,10 +194,11 @@ class RecommendationDetailView(BreadcrumbsMixin, DetailView):
             themes=rec.themes,
             findings=related_findings(rec),
             key_question_scores=related_key_question_scores(rec),
-            recurring=recurring_group_of(rec),
+            recurring=recurring,
             can_update=can_update,
             can_verify=can_verify,
-            can_bulk_update=rules.can_bulk_update(user),
+            can_update_together=bool(recurring)
+            and rules.can_update_any(user, recurring.recommendations),
             can_view_notes=rules.can_view_tracking_notes(user),
             form=form,
             conflict=conflict,
@@ -285,7 +293,7 @@ class RecurringUpdateView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
             if group
             else [Recommendation.objects.published().for_tracker().get(pk=first.pk)]
         )
-        if not any(rules.can_use_update_form(request.user, rec) for rec in self.group):
+        if not rules.can_update_any(request.user, self.group):
             raise PermissionDenied
         return super().dispatch(request, *args, **kwargs)
 

@@ -21,6 +21,9 @@ PAGES = [
     ("standard", "/standards/pdu/2-2-assessment/", None),
     ("finding", "{finding}", None),
     ("inspections", "/inspections/", None),
+    ("glossary", "/glossary/", None),
+    ("accessibility", "/accessibility/", None),
+    ("contact", "/contact/", None),
     ("inspection", "/inspections/lambeth-pdu-2022/", None),
     ("explorer", "/explore/?q=staffing", None),
     ("themes", "/explore/themes/", None),
@@ -43,6 +46,8 @@ PAGES = [
     ("admin change", "{admin_change}", "admin"),
     ("API list", "/api/inspections/", None),
     ("API detail", "/api/inspections/lambeth-pdu-2022/", None),
+    ("API bodies", "/api/bodies/", None),
+    ("API body", "/api/bodies/lambeth/", None),
 ]
 STATUS = {"page not found": 404}
 

@@ -987,15 +987,16 @@ def export_row(result: dict, columns=EXPORT_COLUMNS) -> dict:
 
 
 def json_download(data, filename: str):
-    """`data` as a JSON file download named `filename`.json."""
+    """`data` as a JSON file download of `filename`, named with today's date."""
     from django.core.serializers.json import DjangoJSONEncoder
     from django.http import JsonResponse
+
+    from inspections.web.exports import attach
 
     response = JsonResponse(
         data, encoder=DjangoJSONEncoder, safe=False, json_dumps_params={"ensure_ascii": False}
     )
-    response["Content-Disposition"] = f'attachment; filename="{filename}.json"'
-    return response
+    return attach(response, filename, "json")
 
 
 def download(hits: list[Hit], file_format: str, absolute_url, *, query: dict, total: int):
@@ -1004,7 +1005,7 @@ def download(hits: list[Hit], file_format: str, absolute_url, *, query: dict, to
 
     from inspections.web.exports import dataframe_response
 
-    filename = "findings-explorer"
+    filename = "inspection-findings-explorer"
     results = [export_json(hit, absolute_url) for hit in hits]
     if file_format == "json":
         return json_download(

@@ -4,12 +4,20 @@ Every text cell is neutralised by OWASP's rule for CSV injection: a cell that st
 with =, +, -, @, a tab or a carriage return is written with a leading apostrophe, so a
 spreadsheet shows the text instead of running it as a formula. Such text arrives from
 people (a director's "owner", a note) and from reports, and downloads are public.
+
+A download's file name says what it holds and when it was made:
+`compare-lambeth-newham-2026-12-03.csv` (`download_filename`). Excel sheets keep their
+header row in view and have a filter on every column.
 """
 
+from datetime import date
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pandas as pd
 from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.text import slugify
 from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 
 FORMATS = {
@@ -18,6 +26,32 @@ FORMATS = {
 }
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+# The day in a file name is the day in the UK, whatever the server's clock says.
+LONDON = ZoneInfo("Europe/London")
+# Longest "what" part of a file name, before the date; Excel's limit for a sheet name.
+NAME_LENGTH = 60
+SHEET_NAME_LENGTH = 31
+
+
+def download_slug(what: str) -> str:
+    """`what` as the first part of a file name: lower-case letters, digits and hyphens
+    only (so it is safe inside Content-Disposition), at most NAME_LENGTH characters."""
+    slug = slugify(what)[:NAME_LENGTH].strip("-_")
+    return slug or "download"
+
+
+def download_filename(what: str, extension: str, *, day: date | None = None) -> str:
+    """`<what>-<yyyy-mm-dd>.<extension>`: what was downloaded and on which day (London)."""
+    day = day or timezone.localdate(timezone=LONDON)
+    return f"{download_slug(what)}-{day:%Y-%m-%d}.{extension}"
+
+
+def attach(response: HttpResponse, what: str, extension: str) -> HttpResponse:
+    """`response` as a download of `what` made today (`download_filename`)."""
+    filename = download_filename(what, extension)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def neutralise(value):
@@ -37,8 +71,9 @@ def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
     return safe
 
 
-def dataframe_response(frame: pd.DataFrame, filename: str, file_format: str) -> HttpResponse:
-    """`frame` as a download named `filename`.csv or .xlsx; the index is not written."""
+def dataframe_response(frame: pd.DataFrame, what: str, file_format: str) -> HttpResponse:
+    """`frame` as a CSV or Excel download of `what` (`download_filename`); the index is not
+    written. An Excel sheet's header row is frozen and has a filter over the data."""
     content_type, extension = FORMATS[file_format]
     frame = safe_cells(frame)
     if file_format == "csv":
@@ -46,9 +81,11 @@ def dataframe_response(frame: pd.DataFrame, filename: str, file_format: str) -> 
         body = frame.to_csv(index=False).encode("utf-8-sig")
     else:
         buffer = BytesIO()
+        sheet_name = download_slug(what)[:SHEET_NAME_LENGTH]
         with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False, sheet_name=filename[:31])
+            frame.to_excel(writer, index=False, sheet_name=sheet_name)
+            sheet = writer.sheets[sheet_name]
+            sheet.freeze_panes = "A2"
+            sheet.auto_filter.ref = sheet.dimensions
         body = buffer.getvalue()
-    response = HttpResponse(body, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{extension}"'
-    return response
+    return attach(HttpResponse(body, content_type=content_type), what, extension)

@@ -2,6 +2,7 @@
 the overview, and the signed-in user's role."""
 
 from django import template
+from django.db.models import Q, Subquery
 from django.utils import timezone
 
 from recommendations import rules
@@ -18,12 +19,34 @@ def role_label(user):
     return rules.role_label(user)
 
 
-def _overdue(queryset, today):
+def _overdue_and_first_dated(queryset, today):
+    """The overdue of `queryset`, most overdue first, and with them the one with the
+    earliest target date (overdue or not): so that one query tells "none is overdue" from
+    "none has a target date yet"."""
+    first_dated = (
+        queryset.filter(tracking__target_date__isnull=False)
+        .order_by("tracking__target_date", "pk")
+        .values("pk")[:1]
+    )
     return (
-        queryset.overdue(today)
+        queryset.filter(
+            Q(pk__in=queryset.overdue(today).values("pk")) | Q(pk=Subquery(first_dated))
+        )
         .for_tracker()
         .order_by("tracking__target_date", "inspection__title", "position")
     )
+
+
+def _overdue_of(rows, today) -> list:
+    """Those of `rows` that are overdue, each with its days_overdue."""
+    overdue = [
+        rec
+        for rec in rows
+        if rules.is_overdue(rec.tracking.target_date, rec.tracking.reported_status, today)
+    ]
+    for rec in overdue:
+        rec.days_overdue = (today - rec.tracking.target_date).days
+    return overdue
 
 
 @register.inclusion_tag("recommendations/_overdue_pdu.html")
@@ -31,20 +54,28 @@ def overdue_for_pdu(body):
     """The PDU's overdue recommendations (addressed to it or made in its inspections);
     one query."""
     today = timezone.localdate()
-    recommendations = list(_overdue(Recommendation.objects.published().for_pdu(body), today))
-    for rec in recommendations:
-        rec.days_overdue = (today - rec.tracking.target_date).days
-    return {"body": body, "recommendations": recommendations}
+    rows = list(_overdue_and_first_dated(Recommendation.objects.published().for_pdu(body), today))
+    return {
+        "body": body,
+        "recommendations": _overdue_of(rows, today),
+        "any_target_date": bool(rows),
+    }
 
 
 @register.inclusion_tag("recommendations/_overdue_region.html")
 def overdue_for_region(region):
     """How many of the region's recommendations are overdue, and the most overdue; two
-    queries."""
+    queries at most."""
     today = timezone.localdate()
-    overdue = _overdue(Recommendation.objects.published().about_region(region), today)
-    recommendations = list(overdue[:OVERVIEW_LIMIT])
-    for rec in recommendations:
-        rec.days_overdue = (today - rec.tracking.target_date).days
-    count = overdue.count() if len(recommendations) == OVERVIEW_LIMIT else len(recommendations)
-    return {"region": region, "recommendations": recommendations, "count": count}
+    about = Recommendation.objects.published().about_region(region)
+    # One row more than shown: at most one of them (the earliest target date) not overdue.
+    rows = list(_overdue_and_first_dated(about, today)[: OVERVIEW_LIMIT + 1])
+    overdue = _overdue_of(rows, today)
+    recommendations = overdue[:OVERVIEW_LIMIT]
+    count = about.overdue(today).count() if len(overdue) >= OVERVIEW_LIMIT else len(overdue)
+    return {
+        "region": region,
+        "recommendations": recommendations,
+        "count": count,
+        "any_target_date": bool(rows),
+    }

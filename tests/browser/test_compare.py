@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 from playwright.sync_api import expect
 
+from inspections.web.exports import download_filename
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -91,9 +93,9 @@ def test_compare_two_pdus_and_download_the_comparison(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="CSV", exact=True).click()
     download = download_info.value
-    assert download.suggested_filename == "pdu-comparison.csv"
+    assert download.suggested_filename == download_filename("compare-lambeth-newham", "csv")
     download.save_as(tmp_path / download.suggested_filename)
-    with open(tmp_path / "pdu-comparison.csv", encoding="utf-8-sig", newline="") as file:
+    with open(tmp_path / download.suggested_filename, encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))
     assert {row["PDU"] for row in rows} == {"Lambeth PDU", "Newham PDU"}
     staff_rows = {
@@ -106,9 +108,9 @@ def test_compare_two_pdus_and_download_the_comparison(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Excel", exact=True).click()
     download = download_info.value
-    assert download.suggested_filename == "pdu-comparison.xlsx"
+    assert download.suggested_filename == download_filename("compare-lambeth-newham", "xlsx")
     download.save_as(tmp_path / download.suggested_filename)
-    workbook = openpyxl.load_workbook(tmp_path / "pdu-comparison.xlsx", read_only=True)
+    workbook = openpyxl.load_workbook(tmp_path / download.suggested_filename, read_only=True)
     values = list(workbook.active.iter_rows(values_only=True))
     workbook.close()
     assert values[0][0] == "PDU"

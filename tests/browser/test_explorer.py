@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from inspections.web.exports import download_filename
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 # Chromium logs the status of a page the server answers with an error on purpose.
@@ -55,7 +57,7 @@ def test_search_narrow_by_two_facets_download_and_open_a_result(
     with page.expect_download() as download_info:
         page.get_by_role("link", name=re.compile(r"^CSV")).click()
     download = download_info.value
-    assert download.suggested_filename == "findings-explorer.csv"
+    assert download.suggested_filename == download_filename("inspection-findings-explorer", "csv")
     with open(download.path(), encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     total = int(re.match(r"\d+", page.locator("#results").inner_text()).group())

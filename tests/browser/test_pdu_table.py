@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
+from inspections.web.exports import download_filename
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
@@ -61,7 +63,7 @@ def test_filter_by_overall_rating_then_sort_by_score(
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Download as CSV").click()
     download = download_info.value
-    assert download.suggested_filename == "pdus.csv"
+    assert download.suggested_filename == download_filename("pdus", "csv")
     download.save_as(tmp_path / "pdus.csv")
     with open(tmp_path / "pdus.csv", encoding="utf-8-sig", newline="") as file:
         rows = list(csv.DictReader(file))

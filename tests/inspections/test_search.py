@@ -17,6 +17,7 @@ from django.db import connection
 from inspections.explorer import search
 from inspections.explorer.search import Filters, ParsedQuery, Search, SearchError, Term, parse_query
 from inspections.models import ContextFigure, Finding, Inspection, ThemeTag
+from inspections.web.exports import download_filename
 from recommendations.models import Recommendation
 from tests.factories import InspectionFactory, SectionFactory
 
@@ -554,7 +555,9 @@ def test_pages_hold_twenty_in_order(client, published_data):
 
 def test_csv_has_every_result_with_its_citation(client, published_data):
     response = client.get("/explore/", {"q": "staff", "kind": "improvement", "format": "csv"})
-    assert response["Content-Disposition"] == 'attachment; filename="findings-explorer.csv"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{download_filename("inspection-findings-explorer", "csv")}"'
+    )
     rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
     staff = records_with(STAFF)
     expected = [r for t, r in staff if t == "finding" and r.kind == Finding.Kind.IMPROVEMENT]

@@ -5,6 +5,7 @@ import io
 import pandas as pd
 import pytest
 
+from inspections.web.exports import download_filename
 from pdus import dashboard
 from ratings.models import Programme
 
@@ -185,7 +186,9 @@ def test_compare_without_a_choice_shows_the_form(client, published_data):
 
 def test_compare_downloads_csv_and_excel(client, published_data):
     response = client.get("/compare/?pdu=lambeth&pdu=newham&format=csv")
-    assert response["Content-Disposition"] == 'attachment; filename="pdu-comparison.csv"'
+    assert response["Content-Disposition"] == (
+        f'attachment; filename="{download_filename("compare-lambeth-newham", "csv")}"'
+    )
     frame = pd.read_csv(io.BytesIO(response.content), encoding="utf-8-sig")
     lambeth_safety = frame[
         (frame["PDU"] == "Lambeth PDU")
@@ -196,7 +199,9 @@ def test_compare_downloads_csv_and_excel(client, published_data):
     ]
     assert set(frame["PDU"]) == {"Lambeth PDU", "Newham PDU"}
     excel = client.get("/compare/?pdu=lambeth&pdu=newham&format=xlsx")
-    assert excel["Content-Disposition"] == 'attachment; filename="pdu-comparison.xlsx"'
+    assert excel["Content-Disposition"] == (
+        f'attachment; filename="{download_filename("compare-lambeth-newham", "xlsx")}"'
+    )
     sheet = pd.read_excel(io.BytesIO(excel.content))
     assert len(sheet) == len(frame)
 

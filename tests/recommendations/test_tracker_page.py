@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from inspections.models import Theme, ThemeOverride, ThemeTag
 from pdus.models import Body, Region
-from recommendations.models import Recommendation
+from recommendations.models import Recommendation, Tracking
 from tests.factories import multiply_published_data
 from tests.recommendations.helpers import client_for, fresh, track_all, update_data
 
@@ -182,7 +182,13 @@ def test_overdue_on_the_pdu_page(tracked):
 
 
 def test_nothing_overdue_on_another_pdu(tracked):
-    html = render("{% overdue_for_pdu body %}", body=Body.objects.get(slug="newham"))
+    newham = Body.objects.get(slug="newham")
+    later = TODAY + datetime.timedelta(days=30)
+    Tracking.objects.create(
+        recommendation=Recommendation.objects.published().for_pdu(newham).first(),
+        target_date=later,
+    )
+    html = render("{% overdue_for_pdu body %}", body=newham)
     assert "None of the recommendations for Newham is past its target date" in html
 
 

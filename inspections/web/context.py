@@ -1,0 +1,8 @@
+"""Context processor: what every page's footer and contact link need, without a query."""
+
+from django.conf import settings
+
+
+def service_information(request):
+    """The address people write to with feedback (the phase banner and /contact/)."""
+    return {"contact_email": settings.CONTACT_EMAIL}

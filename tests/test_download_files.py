@@ -1,0 +1,75 @@
+"""Downloads are named for what they hold and the day they were made, and their Excel
+sheets keep the header row in view with a filter on every column."""
+
+import datetime
+import io
+from unittest import mock
+
+import openpyxl
+import pytest
+from django.utils import timezone
+
+from inspections.web.exports import LONDON, NAME_LENGTH, download_filename
+
+
+def today():
+    return timezone.localdate(timezone=LONDON).isoformat()
+
+
+def filename(response):
+    disposition = response["Content-Disposition"]
+    assert disposition.startswith('attachment; filename="') and disposition.endswith('"')
+    return disposition.removeprefix('attachment; filename="').removesuffix('"')
+
+
+NAMES = {
+    "/pdus/?format=csv": "pdus-{}.csv",
+    "/compare/?pdu=lambeth&pdu=newham&standard=2.2&format=csv": "compare-lambeth-newham-{}.csv",
+    "/compare/?pdu=lambeth&pdu=newham&standard=2.2&format=xlsx": "compare-lambeth-newham-{}.xlsx",
+    "/compare/?region=london&format=xlsx": "compare-london-{}.xlsx",
+    "/tracker/?format=csv": "tracker-{}.csv",
+    "/tracker/?region=london&format=xlsx": "tracker-london-{}.xlsx",
+    "/tracker/?pdu=lambeth&format=csv": "tracker-lambeth-{}.csv",
+    "/explore/?q=staff&format=csv": "inspection-findings-explorer-{}.csv",
+    "/explore/?q=staff&format=xlsx": "inspection-findings-explorer-{}.xlsx",
+    "/explore/?q=staff&format=json": "inspection-findings-explorer-{}.json",
+    "/explore/recurring/?format=xlsx": "recurring-recommendations-{}.xlsx",
+    "/explore/recurring/?format=json": "recurring-recommendations-{}.json",
+}
+
+
+@pytest.mark.parametrize("url", NAMES)
+def test_a_download_is_named_for_what_it_holds_and_today(client, published_data, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert filename(response) == NAMES[url].format(today())
+
+
+XLSX = [url for url in NAMES if url.endswith("format=xlsx")]
+
+
+@pytest.mark.parametrize("url", XLSX)
+def test_an_excel_sheet_has_a_frozen_header_and_a_filter(client, published_data, url):
+    workbook = openpyxl.load_workbook(io.BytesIO(client.get(url).content))
+    sheet = workbook.active
+    assert sheet.max_row > 1, "no data rows"
+    assert sheet.freeze_panes == "A2"
+    assert sheet.auto_filter.ref == sheet.dimensions
+    assert sheet.auto_filter.ref.startswith("A1:")
+
+
+def test_the_date_is_the_day_in_london():
+    # 23:30 UTC on 1 July is 00:30 on 2 July in London (BST).
+    late = datetime.datetime(2026, 7, 1, 23, 30, tzinfo=datetime.UTC)
+    with mock.patch("django.utils.timezone.now", return_value=late):
+        assert download_filename("tracker", "csv") == "tracker-2026-07-02.csv"
+
+
+def test_a_name_is_slugified_and_bounded():
+    day = datetime.date(2026, 12, 3)
+    hostile = download_filename('Lambeth & "Newham"\r\n; filename=evil.exe', "csv", day=day)
+    assert hostile == "lambeth-newham-filenameevilexe-2026-12-03.csv"
+    long = download_filename("compare-" + "-".join(["hammersmith-fulham"] * 6), "xlsx", day=day)
+    assert len(long) <= NAME_LENGTH + len("-2026-12-03.xlsx")
+    assert not long.startswith("-") and "--" not in long
+    assert download_filename("", "json", day=day) == "download-2026-12-03.json"

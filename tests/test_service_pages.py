@@ -1,0 +1,57 @@
+"""The service's own pages: what the ratings mean, accessibility, contact, and the footer
+that links them from every page with the date of the newest report."""
+
+import pytest
+
+PAGES = [
+    ("/glossary/", "What the ratings mean"),
+    ("/accessibility/", "Accessibility statement for Inspection Findings"),
+    ("/contact/", "Contact us"),
+]
+
+
+@pytest.mark.parametrize(("url", "heading"), PAGES)
+def test_page_answers_with_its_heading(client, db, url, heading):
+    response = client.get(url)
+    assert response.status_code == 200
+    assert f'<h1 class="govuk-heading-xl">{heading}</h1>' in response.content.decode()
+
+
+def test_footer_links_every_service_page(client, published_data):
+    html = client.get("/").content.decode()
+    for url, label in [
+        ("/glossary/", "What the ratings mean"),
+        ("/accessibility/", "Accessibility statement"),
+        ("/contact/", "Contact"),
+    ]:
+        assert f'<a class="govuk-footer__link" href="{url}">{label}</a>' in html
+
+
+def test_phase_banner_asks_for_feedback(client, db):
+    html = client.get("/glossary/").content.decode()
+    assert (
+        'your <a class="govuk-link" href="/contact/">feedback</a> will help us improve it' in html
+    )
+
+
+@pytest.mark.parametrize("url", ["/contact/", "/accessibility/"])
+def test_contact_address_comes_from_the_setting(client, db, settings, url):
+    settings.CONTACT_EMAIL = "probation-data@example.gov.uk"
+    html = client.get(url).content.decode()
+    assert 'href="mailto:probation-data@example.gov.uk"' in html
+    assert "inspection-findings@example.org" not in html
+
+
+def test_glossary_explains_each_rating(client, db):
+    html = client.get("/glossary/").content.decode()
+    for value, label in [
+        ("outstanding", "Outstanding"),
+        ("good", "Good"),
+        ("requires_improvement", "Requires improvement"),
+        ("inadequate", "Inadequate"),
+        ("not_inspected", "Not inspected"),
+    ]:
+        assert f'app-rating-tag--{value}">{label}</strong>' in html
+    for term in ["Standard", "Key question", "Score", "Framework version"]:
+        assert f">{term}</h3>" in html
+    assert "Each inspection report is the source" in html
