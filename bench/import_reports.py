@@ -63,20 +63,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from django.utils.text import slugify  # noqa: E402
 
-from tests.ingest_fidelity.variants import (  # noqa: E402
-    C1_MARKS,
-    RECIPES,
-    Recipe,
-    add_footers,
-    drop_heading,
-    published_text,
-    reflow_tables,
-    rename,
-    rerate,
-    rewrap,
-    windows_1252,
-)
-from tests.report_pdf import print_to_pdf  # noqa: E402
+from tests.ingest_fidelity.variants import RECIPES, Recipe, make  # noqa: E402
+from tests.report_pdf import CHROMIUM_ARGS, print_to_pdf  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 MANAGE = ROOT / "manage.py"
@@ -85,18 +73,6 @@ TEXTS, PDFS = 100, 20
 EXPECTED_SUMMARY = f"{TEXTS + PDFS} files. New draft: {TEXTS + PDFS}."
 SAMPLE_SECONDS = 0.05
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
-# As tests/conftest.py's CHROMIUM_ARGS: this machine's closed network refuses the
-# background connections Chromium otherwise keeps making.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # Ten real-sounding PDUs in each region (none of the published data's London PDUs, and
 # no name holding a word `rename` replaces: London, Lambeth, Lewisham, Bromley).
@@ -294,31 +270,10 @@ def plan(seed: int) -> list[ReportFile]:
     return files
 
 
-def report_text(file: ReportFile, seed: int) -> str:
-    """The published report renamed to the file's PDU and region, changed by its recipe
-    (as variants.make changes it, but to a name of ours), before endings and encoding."""
-    recipe = file.recipe
-    rng = random.Random(f"{seed}:{file.name}:{recipe.name}")
-    text, _ = rename(published_text(file.source), file.source, file.pdu, file.region)
-    if recipe.rerate:
-        text, _, _ = rerate(text, rng)
-    if recipe.drop:
-        text = drop_heading(text, recipe.drop)
-    if recipe.reflow:
-        text = reflow_tables(text, rng)
-    if recipe.wrap:
-        text = rewrap(text, *recipe.wrap)
-    if recipe.footers:
-        styles, glued = recipe.footers
-        text = add_footers(text, file.pdu, list(styles), glued, rng)
-    if recipe.c1:
-        text = text.translate(C1_MARKS)
-    return text
-
-
-def text_bytes(file: ReportFile, seed: int) -> bytes:
-    text = report_text(file, seed).replace("\n", file.recipe.newline)
-    return windows_1252(text) if file.recipe.encoding == "cp1252" else text.encode("utf-8")
+def variant(file: ReportFile, seed: int):
+    """The published report renamed to the file's PDU and region and changed by its
+    recipe (tests/ingest_fidelity/variants.make)."""
+    return make(file.source, file.recipe, seed, pdu=(file.pdu, file.region))
 
 
 def build_folder(folder: Path, seed: int) -> list[ReportFile]:
@@ -327,7 +282,7 @@ def build_folder(folder: Path, seed: int) -> list[ReportFile]:
     folder.mkdir(parents=True, exist_ok=True)
     for file in files:
         if not file.is_pdf:
-            (folder / file.name).write_bytes(text_bytes(file, seed))
+            (folder / file.name).write_bytes(variant(file, seed).data)
     to_print = [file for file in files if file.is_pdf and not (folder / file.name).is_file()]
     if to_print:
         from playwright.sync_api import sync_playwright
@@ -343,7 +298,7 @@ def build_folder(folder: Path, seed: int) -> list[ReportFile]:
                 # Lambeth's text holds a paragraph to a line; Lewisham and Bromley's the
                 # printed lines (tests/report_pdf.py).
                 pdf = print_to_pdf(
-                    page, report_text(file, seed), printed_lines=file.source == "lewisham"
+                    page, variant(file, seed).text, printed_lines=file.source == "lewisham"
                 )
                 (folder / file.name).write_bytes(pdf)
             browser.close()

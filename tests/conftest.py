@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.db import transaction
 from django.test import override_settings
 
-from tests.report_pdf import print_to_pdf
+from tests.report_pdf import CHROMIUM_ARGS, print_to_pdf
 
 # Playwright's sync API runs an event loop in the test thread; Django's ORM refuses
 # to run in such a thread unless told it is safe, as it is in these tests.
@@ -14,21 +14,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 REPORTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "reports"
 LAMBETH, LEWISHAM_AND_BROMLEY = "000_dc3a9006563f0344", "002_dfa0cb83f9a93719"
-
-
-# Chromium drives the browser tests and prints the test PDFs. Without the
-# background-networking flags it keeps dialling out, and this machine's closed network
-# refuses it.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,20 @@ Lewisham and Bromley's holds the printed lines, so each is printed as a line of 
 
 import html
 
+# Chromium drives the browser tests and prints the test PDFs (and the import benchmark's).
+# Without the background-networking flags it keeps dialling out, and this machine's closed
+# network refuses it.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
 STYLE = (
     "body { font: 11pt 'Liberation Sans', Arial, sans-serif; }"
     ".bullet { padding-left: 1.2em; text-indent: -1.2em; }"

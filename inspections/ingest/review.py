@@ -41,10 +41,9 @@ class SourceLine:
     is_cited: bool  # the line the item is about
 
 
-def source_lines(note: DataQualityNote, text: str) -> list[SourceLine]:
-    """The lines of the document's `text` the item came from: around its line where the
+def source_lines(note: DataQualityNote, lines: list[str]) -> list[SourceLine]:
+    """The `lines` of the document's text the item came from: around its line where the
     import knew it, else around the first line of its section's heading."""
-    lines = text.splitlines()
     line = note.source_line or _heading_line(lines, note.source_section)
     if line is None or not 1 <= line <= len(lines):
         return []

@@ -229,14 +229,20 @@ class ReviewStepView(DraftMixin, TemplateView):
     def items(self, forms: dict) -> list[dict]:
         """Each note with its source lines, the step that corrects it, and, while it is to
         check, the form that resolves it (`forms` keeps one that was sent in error)."""
-        notes = self.inspection.data_quality_notes.select_related("source_document", "resolved_by")
+        notes = self.inspection.data_quality_notes.select_related("resolved_by")
+        # The import's items are about the text it read, kept on the draft's document
+        # (loaded with the draft): split once, not per item.
+        document = self.inspection.source_document
+        lines = document.text.splitlines()
         items = []
         for note in notes:
             step = review.step_for(note)
             items.append(
                 {
                     "note": note,
-                    "lines": review.source_lines(note, note.source_document.text),
+                    "lines": review.source_lines(note, lines)
+                    if note.source_document_id == document.pk
+                    else [],
                     "step_url": reverse(f"inspections:manage_{step}", args=[self.inspection.slug]),
                     "step_label": dict(STEPS)[step],
                     "form": forms.get(note.pk)

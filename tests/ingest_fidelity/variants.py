@@ -98,6 +98,7 @@ class Variant:
     data: bytes  # the file as uploaded
     region: str  # the region the variant's PDU is in
     expected: list[Fact] = field(default_factory=list)
+    text: str = ""  # before its line endings and encoding: what a PDF would print
 
 
 def facts(report: ParsedPDUReport) -> list[Fact]:
@@ -425,15 +426,18 @@ RECIPES = [
 ]
 
 
-def make(source: str, recipe: Recipe, seed: int = 0) -> Variant:
-    """One variant of a published report, with its expected facts."""
-    rng = random.Random(f"{seed}:{source}:{recipe.name}")
+def make(source: str, recipe: Recipe, seed: int = 0, pdu: tuple[str, str] | None = None) -> Variant:
+    """One variant of a published report, with its expected facts; `pdu`, a (PDU, region)
+    pair, renames it to a PDU of the caller's choosing instead of the recipe's."""
+    rng = random.Random(f"{seed}:{source}:{recipe.name}" + (f":{pdu[0]}" if pdu else ""))
     text = published_text(source)
     expected = list(reference(source))
     region = PUBLISHED_REGION
-    if recipe.rename_to is not None:
-        pdu, region = OTHER_PDUS[recipe.rename_to]
-        text, renamed = rename(text, source, pdu, region)
+    if pdu is None and recipe.rename_to is not None:
+        pdu = OTHER_PDUS[recipe.rename_to]
+    if pdu is not None:
+        name, region = pdu
+        text, renamed = rename(text, source, name, region)
         expected = [_rename_fact(fact, renamed) for fact in expected]
     if recipe.rerate:
         text, ratings, percentages = rerate(text, rng)
@@ -449,9 +453,9 @@ def make(source: str, recipe: Recipe, seed: int = 0) -> Variant:
         text = add_footers(text, str(name), list(recipe.footers[0]), recipe.footers[1], rng)
     if recipe.c1:
         text = text.translate(C1_MARKS)
-    text = text.replace("\n", recipe.newline)
-    data = windows_1252(text) if recipe.encoding == "cp1252" else text.encode("utf-8")
-    return Variant(f"{source}: {recipe.name}", source, data, region, expected)
+    lines = text.replace("\n", recipe.newline)
+    data = windows_1252(lines) if recipe.encoding == "cp1252" else lines.encode("utf-8")
+    return Variant(f"{source}: {recipe.name}", source, data, region, expected, text)
 
 
 def _rerated(expected: list[Fact], ratings: dict, percentages: dict[str, list[int]]) -> list[Fact]:
