@@ -1,7 +1,11 @@
 """The service's own pages: what the ratings mean, accessibility, contact, and the footer
-that links them from every page with the date of the newest report."""
+that links them from every page; the header's link to Django's admin only for staff."""
 
 import pytest
+
+from pdus.models import Region
+from recommendations.roles import ADMINS, REGIONAL_DIRECTORS
+from tests.recommendations.helpers import client_for, make_user
 
 PAGES = [
     ("/glossary/", "What the ratings mean"),
@@ -55,3 +59,19 @@ def test_glossary_explains_each_rating(client, db):
     for term in ["Standard", "Key question", "Score", "Framework version"]:
         assert f">{term}</h3>" in html
     assert "Each inspection report is the source" in html
+
+
+ADMIN_LINK = '<a class="govuk-service-navigation__link" href="/admin/">Admin</a>'
+
+
+def test_admin_link_only_for_accounts_the_admin_lets_in(db):
+    # Django's admin lets in staff accounts only; a director following the link met a
+    # sign-in page that refused them.
+    london = Region.objects.get_or_create(slug="london", defaults={"name": "London"})[0]
+    director = make_user("dee-director", REGIONAL_DIRECTORS, region=london)
+    admin = make_user("ada-admin", ADMINS, is_staff=True)
+    shown = {
+        who: ADMIN_LINK in client_for(user).get("/glossary/").content.decode()
+        for who, user in [("anonymous", None), ("director", director), ("admin", admin)]
+    }
+    assert shown == {"anonymous": False, "director": False, "admin": True}
