@@ -8,18 +8,27 @@ HOST ?= 127.0.0.1
 export DJANGO_DEBUG ?= true
 REPORTS_DIR ?= ../shared/reports
 
-.PHONY: run serve test install setup fixtures lint format check vendor clean
+.PHONY: run serve test install install-app setup fixtures lint format check vendor clean
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt
+# Running the app needs requirements.txt only; the tests, linters and benchmarks need
+# requirements-dev.txt too (Playwright, Datasette, ruff, pytest), installed by the
+# targets that use them, so a first `make run` does not wait for them.
+$(VENV)/.installed-app: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed: $(VENV)/.installed-app requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $@
+
+install-app: $(VENV)/.installed-app
 
 install: $(VENV)/.installed
 
 # Migrate and load the published data into a new database; an existing one is kept.
-setup: install
+setup: install-app
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_published_data
 
@@ -31,7 +40,7 @@ run: setup
 
 # Production: gunicorn with DEBUG off, static files collected and compressed, migrations
 # applied. Needs DATABASE_URL; Redis at DJANGO_REDIS_URL (default: this machine's).
-serve: install
+serve: install-app
 	DJANGO_DEBUG=false HOST=$(HOST) PORT=$(PORT) bash scripts/serve.sh
 
 # Two processes (pytest-xdist), each with a test database of its own.
@@ -40,7 +49,7 @@ test: install
 	$(PY) -m pytest -n 2
 
 # Rebuild fixtures/ from the report texts.
-fixtures: install
+fixtures: install-app
 	$(PY) manage.py build_fixtures $(REPORTS_DIR)
 
 lint: install
