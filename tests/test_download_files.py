@@ -73,3 +73,31 @@ def test_a_name_is_slugified_and_bounded():
     assert len(long) <= NAME_LENGTH + len("-2026-12-03.xlsx")
     assert not long.startswith("-") and "--" not in long
     assert download_filename("", "json", day=day) == "download-2026-12-03.json"
+
+
+def test_excel_cells_hold_what_pandas_would_have_written():
+    # The workbook is written row by row (write-only mode) instead of by pandas' to_excel;
+    # each kind of value a download holds must come out as to_excel wrote it.
+    import pandas as pd
+
+    from inspections.web.exports import excel_workbook
+
+    frame = pd.DataFrame(
+        {
+            "Text": ["Strength", "'=SUM(A1)", None],
+            "Count": [3, 0, 12],
+            "Share": [0.5, float("nan"), 1.25],
+            "Published": [datetime.date(2023, 5, 12), None, datetime.date(2021, 1, 4)],
+            "Updated": pd.to_datetime(["2026-12-03 10:15", None, "2025-01-02 08:00"]),
+            "Met": [True, False, None],
+            "Nullable": pd.array([1, None, 3], dtype="Int64"),
+        }
+    )
+    ours = openpyxl.load_workbook(io.BytesIO(excel_workbook(frame, "sheet"))).active
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False, sheet_name="sheet")
+    theirs = openpyxl.load_workbook(io.BytesIO(buffer.getvalue())).active
+    assert [[c.value for c in row] for row in ours.iter_rows()] == [
+        [c.value for c in row] for row in theirs.iter_rows()
+    ]
+    assert all(cell.font.b for cell in ours[1])

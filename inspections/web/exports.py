@@ -14,11 +14,16 @@ from datetime import date
 from io import BytesIO
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
-from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype, is_scalar
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -80,12 +85,43 @@ def dataframe_response(frame: pd.DataFrame, what: str, file_format: str) -> Http
         # A byte-order mark so that Excel opens UTF-8 text (curly quotes, en dashes) correctly.
         body = frame.to_csv(index=False).encode("utf-8-sig")
     else:
-        buffer = BytesIO()
-        sheet_name = download_slug(what)[:SHEET_NAME_LENGTH]
-        with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
-            frame.to_excel(writer, index=False, sheet_name=sheet_name)
-            sheet = writer.sheets[sheet_name]
-            sheet.freeze_panes = "A2"
-            sheet.auto_filter.ref = sheet.dimensions
-        body = buffer.getvalue()
+        body = excel_workbook(frame, download_slug(what)[:SHEET_NAME_LENGTH])
     return attach(HttpResponse(body, content_type=content_type), what, extension)
+
+
+def excel_workbook(frame: pd.DataFrame, sheet_name: str) -> bytes:
+    """`frame` as an .xlsx file: a bold header row, frozen, with a filter over the data.
+
+    Written row by row in openpyxl's write-only mode: pandas' to_excel keeps a cell object
+    for every value until it saves (a 20,000-row explorer download peaked at 464 MB)."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name)
+    sheet.freeze_panes = "A2"
+    last_column = get_column_letter(max(len(frame.columns), 1))
+    sheet.auto_filter.ref = f"A1:{last_column}{len(frame) + 1}"
+    bold = Font(bold=True)
+    header = []
+    for name in frame.columns:
+        cell = WriteOnlyCell(sheet, value=str(name))
+        cell.font = bold
+        header.append(cell)
+    sheet.append(header)
+    for row in frame.itertuples(index=False, name=None):
+        sheet.append([excel_value(value) for value in row])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def excel_value(value):
+    """A DataFrame cell as openpyxl writes it: blanks (None, NaN, NaT, NA) as empty
+    cells, pandas and numpy scalars as the Python values they stand for."""
+    if not is_scalar(value):
+        return str(value)
+    if value is None or pd.isna(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
