@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DJANGO_DEBUG ?= true
 REPORTS_DIR ?= ../shared/reports
 
-.PHONY: run serve test install install-app setup fixtures lint format check vendor clean
+.PHONY: run demo serve test install install-app setup fixtures lint format check vendor clean
 
 # Running the app needs requirements.txt only; the tests, linters and benchmarks need
 # requirements-dev.txt too (Playwright, Datasette, ruff, pytest), installed by the
@@ -37,6 +37,16 @@ run: setup
 	@echo "Sign in at http://127.0.0.1:$(PORT)/accounts/login/ as admin, inspector or director-<region> (e.g. director-london), password tracker-demo-password (local demo accounts only)."
 	@echo "Serving Inspection Findings at http://127.0.0.1:$(PORT)/"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# Generated national data (12 regions, about 110 PDUs, two inspections each) in a
+# database of its own, never the published one, served with a banner on every page.
+DEMO_DATABASE := sqlite:///$(CURDIR)/demo.sqlite3
+demo: install-app
+	DJANGO_DEMO=true DATABASE_URL=$(DEMO_DATABASE) $(PY) manage.py migrate --noinput
+	DJANGO_DEMO=true DATABASE_URL=$(DEMO_DATABASE) $(PY) manage.py build_demo_data
+	DJANGO_DEMO=true DATABASE_URL=$(DEMO_DATABASE) $(PY) manage.py create_demo_accounts --if-debug
+	@echo "Serving the generated demonstration data at http://127.0.0.1:$(PORT)/ (not HMIP's data)"
+	DJANGO_DEMO=true DATABASE_URL=$(DEMO_DATABASE) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Production: gunicorn with DEBUG off, static files collected and compressed, migrations
 # applied. Needs DATABASE_URL; Redis at DJANGO_REDIS_URL (default: this machine's).
@@ -72,4 +82,4 @@ vendor: install
 	bash scripts/vendor_assets.sh
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) db.sqlite3 demo.sqlite3 staticfiles

@@ -271,3 +271,6 @@ AUDITLOG_STORE_JSON_CHANGES = False
 PDF_READ_CPU_SECONDS = int(os.environ.get("DJANGO_PDF_READ_CPU_SECONDS", 8))
 PDF_READ_MEMORY_MB = int(os.environ.get("DJANGO_PDF_READ_MEMORY_MB", 512))
 PDF_READ_TIMEOUT_SECONDS = int(os.environ.get("DJANGO_PDF_READ_TIMEOUT_SECONDS", 10))
+# `make demo`: a database of generated data (inspections/ingest/demo.py), with a banner on
+# every page saying so. Only then will build_demo_data run, and load_published_data not.
+DEMO = env_bool("DJANGO_DEMO", False)

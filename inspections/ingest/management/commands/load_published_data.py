@@ -10,8 +10,10 @@ what the fixtures say, made by no one. One entry records that the data was loade
 
 from auditlog.context import disable_auditlog
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
 from inspections.explorer import themes
 from inspections.models import Inspection
@@ -31,6 +33,11 @@ class Command(AuditedCommand):
         )
 
     def handle(self, *args, reload, **options):
+        if settings.DEMO:
+            raise CommandError(
+                "DJANGO_DEMO=true: this is the generated demonstration's database; the "
+                "published data never goes into it."
+            )
         if Inspection.objects.exists() and not reload:
             self.stdout.write("Published data already loaded; use --reload to load it again.")
             return
