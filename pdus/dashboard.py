@@ -17,6 +17,7 @@ from ratings import charts, rules
 from ratings.models import KeyQuestionScore, Programme, Rating, Standard, StandardRating
 from ratings.statistics import Estimate, can_tell_apart, estimate
 
+from . import rules as pdu_rules
 from .history import latest_first
 from .models import Body
 
@@ -293,6 +294,16 @@ def region_averages(results: list[PDUResult], exclude: Body | None = None) -> di
     return {text: (sum(values) / len(values), len(values)) for text, values in collected.items()}
 
 
+def averaged_pdus(results: list[PDUResult], exclude: Body) -> list[Body]:
+    """The PDUs region_averages() averages over, leaving out `exclude`: those with any
+    key-question percentage."""
+    return [
+        r.body
+        for r in results
+        if r.body.pk != exclude.pk and any(s.key_questions for s in r.standards)
+    ]
+
+
 def pairs_told_apart(estimates: list[tuple[str, Estimate | None]]) -> list[tuple[str, str]]:
     """Pairs of named estimates whose 95% intervals do not overlap."""
     known = [(name, e) for name, e in estimates if e is not None]
@@ -326,6 +337,13 @@ class KeyQuestionRow:
     text: str
     cells: list[KeyQuestionResult | None]
     told_apart: list[tuple[str, str]]
+    names: list[str] = field(default_factory=list)  # the PDUs' short names, as the cells
+
+    @property
+    def told_apart_figures(self) -> list[tuple[str, Decimal, str, Decimal]]:
+        """Each pair told apart with the two percentages: [(name, %, other name, %)]."""
+        percent = {n: c.percent for n, c in zip(self.names, self.cells, strict=False) if c}
+        return [(a, percent[a], b, percent[b]) for a, b in self.told_apart]
 
     @property
     def published_count(self) -> int:
@@ -334,6 +352,10 @@ class KeyQuestionRow:
     @property
     def has_differences(self) -> bool:
         return len({c.percent for c in self.cells if c is not None}) > 1
+
+    def told_apart_from(self, name: str) -> list[str]:
+        """The PDUs (short names) whose 95% interval does not overlap that of `name`."""
+        return [b if a == name else a for a, b in self.told_apart if name in (a, b)]
 
 
 @dataclass
@@ -350,6 +372,38 @@ class Comparison:
     @property
     def overall_differs(self) -> bool:
         return len({r.inspection.overall_rating for r in self.results}) > 1
+
+    @property
+    def rated_rows(self) -> list[ComparisonRow]:
+        return [row for row in self.rows if row.standard.is_rated]
+
+    @property
+    def differing_rows(self) -> list[ComparisonRow]:
+        """The rated standards the PDUs were rated differently on, in order."""
+        return [row for row in self.rated_rows if row.differs]
+
+    @property
+    def alike_rows(self) -> list[ComparisonRow]:
+        """The rated standards on which no two PDUs with a rating of it were rated
+        differently."""
+        return [row for row in self.rated_rows if not row.differs]
+
+    @property
+    def told_apart_rows(self) -> list[KeyQuestionRow]:
+        """Key questions on which the samples tell at least two PDUs apart: the differences
+        in percentages that matter."""
+        return [row for row in self.key_question_rows if row.told_apart]
+
+    @property
+    def comparable_key_question_rows(self) -> list[KeyQuestionRow]:
+        """Key questions more than one of the PDUs published a percentage for."""
+        return [row for row in self.key_question_rows if row.published_count > 1]
+
+    @property
+    def other_key_question_rows(self) -> list[KeyQuestionRow]:
+        """Key questions on which the samples tell no PDUs apart (intervals overlap, the
+        percentages are the same, or fewer than two PDUs published one)."""
+        return [row for row in self.key_question_rows if not row.told_apart]
 
 
 def compare(
@@ -374,7 +428,13 @@ def compare(
                     for r, c in zip(results, cells, strict=True)
                 ]
                 key_question_rows.append(
-                    KeyQuestionRow(s, question.text, cells, pairs_told_apart(named))
+                    KeyQuestionRow(
+                        s,
+                        question.text,
+                        cells,
+                        pairs_told_apart(named),
+                        [r.body.short_name for r in results],
+                    )
                 )
     findings = []
     if standard is not None:
@@ -388,10 +448,17 @@ def compare(
 
 
 def comparison_rows(comparison: Comparison, absolute_url) -> list[dict]:
-    """The comparison as flat rows for a spreadsheet: ratings, then key questions."""
+    """The comparison as flat rows for a spreadsheet: ratings, key questions (each with the
+    PDUs whose 95% intervals it can be told apart from), then the chosen standard's
+    findings."""
+    by_question = {(row.standard.pk, row.text): row for row in comparison.key_question_rows}
+    findings = {r.body.pk: found for r, found in comparison.findings}
+    # The table names PDUs short; a spreadsheet names them as its PDU column does.
+    full_name = {r.body.short_name: r.body.name for r in comparison.results}
     rows = []
     for result in comparison.results:
         inspection = result.inspection
+        source = absolute_url(inspection.get_absolute_url())
         common = {
             "PDU": result.body.name,
             "Region": result.body.region.name if result.body.region else "",
@@ -401,22 +468,23 @@ def comparison_rows(comparison: Comparison, absolute_url) -> list[dict]:
             "Score": inspection.score_display,
             "Overall rating": inspection.get_overall_rating_display(),
         }
+        blank = {"95% low": None, "95% high": None, "Can be told apart from": ""}
         for cell in result.standards:
-            if cell.rating is None:
-                continue
-            rows.append(
-                {
-                    **common,
-                    "Standard": str(cell.standard),
-                    "Measure": "Rating",
-                    "Value": cell.rating.get_rating_display(),
-                    "95% low": None,
-                    "95% high": None,
-                    "Override reason": cell.rating.override_reason,
-                    "Source": absolute_url(inspection.get_absolute_url()),
-                }
-            )
+            if cell.rating is not None:
+                rows.append(
+                    {
+                        **common,
+                        "Standard": str(cell.standard),
+                        "Measure": "Rating",
+                        "Value": cell.rating.get_rating_display(),
+                        **blank,
+                        "Override reason": cell.rating.override_reason,
+                        "Source": source,
+                    }
+                )
             for kq in cell.key_questions:
+                row = by_question.get((cell.standard.pk, kq.text))
+                apart = row.told_apart_from(result.body.short_name) if row else []
                 rows.append(
                     {
                         **common,
@@ -425,10 +493,23 @@ def comparison_rows(comparison: Comparison, absolute_url) -> list[dict]:
                         "Value": float(kq.percent),
                         "95% low": round(kq.estimate.low, 1) if kq.estimate else None,
                         "95% high": round(kq.estimate.high, 1) if kq.estimate else None,
+                        "Can be told apart from": "; ".join(full_name[a] for a in apart),
                         "Override reason": "",
-                        "Source": absolute_url(inspection.get_absolute_url()),
+                        "Source": source,
                     }
                 )
+        for finding in findings.get(result.body.pk, []):
+            rows.append(
+                {
+                    **common,
+                    "Standard": str(comparison.standard),
+                    "Measure": finding.get_kind_display(),
+                    "Value": finding.text,
+                    **blank,
+                    "Override reason": "",
+                    "Source": absolute_url(finding.get_absolute_url()),
+                }
+            )
     return rows
 
 
@@ -503,7 +584,7 @@ def short_label(standard: Standard, position: int) -> str:
 
 
 def pdu_key_question_chart(result: PDUResult, averages: dict) -> str:
-    labels, values, lows, highs, means = [], [], [], [], []
+    labels, values, lows, highs, means, counts = [], [], [], [], [], []
     for standard_result in result.standards:
         for position, kq in enumerate(standard_result.key_questions, start=1):
             labels.append(short_label(standard_result.standard, position))
@@ -512,12 +593,17 @@ def pdu_key_question_chart(result: PDUResult, averages: dict) -> str:
             highs.append(kq.estimate.high if kq.estimate else None)
             average = averages.get(kq.text)
             means.append(average[0] if average else None)
+            if average:
+                counts.append(average[1])
     if not labels:
         return ""
     series = [(result.body.short_name, values, lows, highs)]
     if any(m is not None for m in means):
         no_interval = [None] * len(means)
-        series.append(("Average of other PDUs in the region", means, no_interval, no_interval))
+        # Says how many PDUs it is over: with one, the "average" is that PDU's figure.
+        region = result.body.region.name if result.body.region else ""
+        name = pdu_rules.average_name(counts, region)
+        series.append((name, means, no_interval, no_interval))
     return charts.key_question_chart(labels, series, "chart-key-questions")
 
 

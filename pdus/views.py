@@ -13,7 +13,9 @@ from inspections.web.navigation import BreadcrumbsMixin, region_crumbs
 from ratings.models import Programme
 from recommendations.models import Recommendation
 
+from . import rules
 from .dashboard import (
+    averaged_pdus,
     compare,
     compare_key_question_chart,
     comparison_rows,
@@ -168,6 +170,7 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
         region_results = with_neighbours(body, history)
         latest = next((r for r in region_results if r.body.pk == body.pk), None)
         averages = region_averages(region_results, exclude=body)
+        averaged = averaged_pdus(region_results, exclude=body)
         sections = []
         if latest is not None:
             sections = standard_sections(latest, findings_by_section(latest.inspection), averages)
@@ -183,9 +186,13 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
             ratings_by_inspection=ratings_by_inspection(body, history),
             latest=latest,
             sections=sections,
+            averaged_pdus=averaged,
+            averaged_over=rules.other_pdus(len(averaged), body.region.name if body.region else ""),
+            averaged_names=rules.joined([pdu.short_name for pdu in averaged]),
             key_question_chart=pdu_key_question_chart(latest, averages) if latest else "",
+            # With its tracking, for its status: no query per recommendation.
             recommendations=Recommendation.objects.filter(inspection__in=inspections)
-            .select_related("addressee", "inspection")
+            .select_related("addressee", "inspection", "tracking")
             .order_by("inspection", "position"),
             notes=DataQualityNote.objects.filter(inspection__in=inspections).select_related(
                 "source_document", "compared_document"
@@ -236,6 +243,7 @@ class CompareView(BreadcrumbsMixin, TemplateView):
             if comparison
             else [],
             key_question_chart=compare_key_question_chart(comparison) if comparison else "",
+            findings_links=findings_links(comparison, request.GET) if comparison else [],
             query=request.GET.urlencode(),
             **kwargs,
         )
@@ -262,3 +270,17 @@ def inspection_choices(results, params) -> list[tuple]:
             links.append((other, f"?{query.urlencode()}"))
         choices.append((result, links))
     return choices
+
+
+def findings_links(comparison, params) -> list[tuple]:
+    """For each standard compared: (the standard, the address of this comparison showing
+    its findings side by side, whether it is the one shown)."""
+    links = []
+    for row in comparison.rows:
+        query = params.copy()
+        query.pop("format", None)
+        query["standard"] = row.standard.code
+        links.append(
+            (row.standard, f"?{query.urlencode()}#findings", row.standard == comparison.standard)
+        )
+    return links

@@ -104,6 +104,12 @@ def test_compare_two_pdus_and_download_the_comparison(
         if row["Standard"] == "1.2 Staff" and row["Measure"] == "Rating"
     }
     assert staff_rows == {"Lambeth PDU": "Inadequate", "Newham PDU": "Good"}
+    # It carries what the page says: which PDUs the samples tell apart, and the findings
+    # for the standard chosen, each with its source.
+    assert "Can be told apart from" in rows[0]
+    findings = [row for row in rows if row["Measure"] in ("Strength", "Area for improvement")]
+    assert len(findings) == 4 and {row["PDU"] for row in findings} == {"Lambeth PDU"}
+    assert all("/findings/" in row["Source"] for row in findings)
 
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Excel", exact=True).click()
