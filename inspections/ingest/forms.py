@@ -335,24 +335,68 @@ class UnpublishForm(GovukFormMixin, forms.Form):
     )
 
 
+class ListedModelChoiceField(forms.ModelChoiceField):
+    """A choice of rows that a formset reads once for all its forms (`share()`): each
+    row's select is drawn, and what is sent checked, from that one list, so that a step
+    of N rows costs one query for the choices, not N."""
+
+    rows: dict | None = None
+
+    def share(self, rows: list) -> None:
+        self.rows = {str(row.pk): row for row in rows}
+        empty = [] if self.empty_label is None else [("", self.empty_label)]
+        self.choices = [*empty, *((row.pk, self.label_from_instance(row)) for row in rows)]
+
+    def to_python(self, value):
+        if self.rows is None or value in self.empty_values:
+            return super().to_python(value)
+        self.validate_no_null_characters(value)
+        if isinstance(value, self.queryset.model):
+            value = value.pk
+        try:
+            return self.rows[str(value)]
+        except KeyError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"],
+                code="invalid_choice",
+                params={"value": value},
+            ) from None
+
+
 class BaseEntryFormSet(BaseModelFormSet):
     """A formset over one inspection's records; new rows belong to that inspection."""
 
     def __init__(self, *args, inspection: Inspection, **kwargs):
         self.inspection = inspection
+        self._listed = {}  # a ListedModelChoiceField's rows, by field name, read once
         kwargs.setdefault("queryset", self.model.objects.filter(inspection=inspection))
         super().__init__(*args, **kwargs)
 
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        for name, field in form.fields.items():
+            if isinstance(field, ListedModelChoiceField):
+                if name not in self._listed:
+                    self._listed[name] = list(field.queryset)
+                field.share(self._listed[name])
+        return form
+
     @transaction.atomic
     def save(self, commit=True):
-        """Save the rows; new ones are the inspection's, cited to its document by hand."""
+        """Save the rows; new ones are the inspection's, cited to its document by hand,
+        and placed after all its others (not only those this formset shows)."""
         records = super().save(commit=False)
         for record in self.deleted_objects:
             record.delete()
         has_position = any(f.name == "position" for f in self.model._meta.fields)
         last = (
-            max(self.get_queryset().values_list("position", flat=True), default=0)
-            if (has_position)
+            max(
+                self.model.objects.filter(inspection=self.inspection).values_list(
+                    "position", flat=True
+                ),
+                default=0,
+            )
+            if has_position
             else 0
         )
         for record in records:
@@ -370,16 +414,27 @@ class BaseEntryFormSet(BaseModelFormSet):
 class FindingForm(GovukFormMixin, forms.ModelForm):
     class Meta:
         model = Finding
-        fields = ["section", "kind", "text"]
+        fields = ["kind", "text", "section"]
+        labels = {"section": "Standard or section it sits under"}
+        field_classes = {"section": ListedModelChoiceField}
         widgets = {"text": forms.Textarea(attrs={"rows": 3})}
         error_messages = {
-            "section": {"required": "Choose the standard or section the finding sits under"},
+            "section": {
+                "required": "Choose the standard or section the finding sits under",
+                "invalid_choice": "Choose a standard or section from the list",
+            },
+            "kind": {
+                "required": "Choose whether it is a strength, an area for improvement or "
+                "another finding"
+            },
             "text": {"required": "Enter the finding's text as published"},
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["section"].queryset = Section.objects.order_by("name")
+        self.fields["section"].empty_label = "Choose a standard or section"
+        self.fields["kind"].choices = [("", "Choose the kind of finding"), *Finding.Kind.choices]
 
 
 class RecommendationForm(GovukFormMixin, forms.ModelForm):
@@ -387,6 +442,7 @@ class RecommendationForm(GovukFormMixin, forms.ModelForm):
         model = Recommendation
         fields = ["number", "addressee", "addressee_label", "text"]
         labels = {"addressee_label": "Addressee as published"}
+        field_classes = {"addressee": ListedModelChoiceField}
         error_messages = {
             "number": {"required": "Enter the recommendation's number"},
             "addressee": {"required": "Choose who the recommendation is addressed to"},
@@ -422,6 +478,7 @@ class ContextFigureForm(GovukFormMixin, forms.ModelForm):
         model = ContextFigure
         fields = ["body", "category", "label", "value", "value_text", "unit", "as_at"]
         labels = {"value_text": "Value as published", "as_at": "As at"}
+        field_classes = {"body": ListedModelChoiceField}
         widgets = {"as_at": forms.DateInput(attrs={"type": "date"})}
 
 
@@ -443,7 +500,39 @@ def entry_formset(model, form, formset=BaseEntryFormSet):
     )
 
 
-FindingFormSet = entry_formset(Finding, FindingForm)
+class BaseFindingFormSet(BaseEntryFormSet):
+    """The findings under one heading (`section`), in the report's order, with blank rows
+    to add more under it; without a heading, all the inspection's findings."""
+
+    def __init__(self, *args, inspection: Inspection, section: Section | None = None, **kwargs):
+        self.section = section
+        if section is not None:
+            kwargs.setdefault(
+                "queryset",
+                Finding.objects.filter(inspection=inspection, section=section).order_by("position"),
+            )
+            kwargs.setdefault("initial", [{"section": section.pk}] * self.extra)
+        super().__init__(*args, inspection=inspection, **kwargs)
+
+
+class FindingsHeadingForm(GovukFormMixin, forms.Form):
+    """The findings step's way to a heading not listed: a standard or section of the
+    report that has no findings yet."""
+
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.order_by("name"),
+        to_field_name="slug",
+        label="Another standard or section",
+        help_text="For findings under a heading not listed above.",
+        empty_label="Choose a standard or section",
+        error_messages={
+            "required": "Choose the standard or section to enter findings under",
+            "invalid_choice": "Choose a standard or section from the list",
+        },
+    )
+
+
+FindingFormSet = entry_formset(Finding, FindingForm, BaseFindingFormSet)
 RecommendationFormSet = entry_formset(Recommendation, RecommendationForm, BaseRecommendationFormSet)
 ContextFigureFormSet = entry_formset(ContextFigure, ContextFigureForm)
 

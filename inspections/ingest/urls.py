@@ -13,6 +13,11 @@ urlpatterns = [
     path("manage/<slug:slug>/ratings/", views.RatingsStepView.as_view(), name="manage_ratings"),
     path("manage/<slug:slug>/findings/", views.FindingsStepView.as_view(), name="manage_findings"),
     path(
+        "manage/<slug:slug>/findings/<slug:section>/",
+        views.FindingsSectionView.as_view(),
+        name="manage_findings_section",
+    ),
+    path(
         "manage/<slug:slug>/recommendations/",
         views.RecommendationsStepView.as_view(),
         name="manage_recommendations",

@@ -5,10 +5,11 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.views.generic import (
     CreateView,
     FormView,
@@ -21,6 +22,7 @@ from inspections.ingest.checks import publication_problems
 from inspections.ingest.forms import (
     ContextFigureFormSet,
     FindingFormSet,
+    FindingsHeadingForm,
     ImportForm,
     InspectionDetailsForm,
     PublishForm,
@@ -30,7 +32,7 @@ from inspections.ingest.forms import (
     UnpublishForm,
 )
 from inspections.ingest.importer import import_read, outcome_rows
-from inspections.models import Inspection, Review
+from inspections.models import Finding, Inspection, Review, Section
 from inspections.rules import can_manage_inspections
 from inspections.web.navigation import BreadcrumbsMixin
 
@@ -191,8 +193,129 @@ class RecordsStepView(DraftMixin, TemplateView):
         return redirect(self.next_step_url())
 
 
-class FindingsStepView(RecordsStepView):
-    step, formset_class, title = "findings", FindingFormSet, "Findings"
+def finding_headings(inspection: Inspection) -> list[dict]:
+    """The headings the draft's findings are entered under, each with its findings'
+    count by kind and its page: the sections of its programme's standards in order, then
+    any other heading its findings sit under, in the report's order. Two queries, however
+    many findings."""
+    kinds = Finding.Kind
+    counts = {
+        row["section"]: row
+        for row in inspection.findings.values("section").annotate(
+            total=Count("pk"),
+            strengths=Count("pk", filter=Q(kind=kinds.STRENGTH)),
+            improvements=Count("pk", filter=Q(kind=kinds.IMPROVEMENT)),
+            first=Min("position"),
+        )
+    }
+    sections = Section.objects.filter(
+        Q(standard__programme=inspection.programme_id) | Q(pk__in=list(counts))
+    ).select_related("standard")
+
+    def order(section):
+        if section.standard and section.standard.programme_id == inspection.programme_id:
+            return (0, section.standard.position)
+        return (1, counts[section.pk]["first"])
+
+    headings = []
+    for section in sorted(sections, key=order):
+        count = counts.get(section.pk, {})
+        headings.append(
+            {
+                "section": section,
+                "total": count.get("total", 0),
+                "strengths": count.get("strengths", 0),
+                "improvements": count.get("improvements", 0),
+                "url": reverse(
+                    "inspections:manage_findings_section", args=[inspection.slug, section.slug]
+                ),
+            }
+        )
+    return headings
+
+
+def heading_for(note, headings: list[dict]) -> dict | None:
+    """The one heading of `headings` an item about findings is under: the section it
+    cites, or the heading its description begins with ("2.2 Assessment: 4 bullets ...")."""
+    for heading in headings:
+        name = heading["section"].name
+        if note.source_section == name or note.description.startswith(f"{name}:"):
+            return heading
+    return None
+
+
+class FindingsStepView(DraftMixin, TemplateView):
+    """The findings step: each heading the findings sit under, with its count and a link
+    to its own page, so that no page holds the whole report's findings in one form."""
+
+    step = "findings"
+    template_name = "inspections/manage/findings.html"
+
+    def get(self, request, *args, **kwargs):
+        # Choosing another heading is a GET form: it only leads to that heading's page.
+        form = FindingsHeadingForm(request.GET or None)
+        if form.is_bound and form.is_valid():
+            section = form.cleaned_data["section"]
+            return redirect(
+                "inspections:manage_findings_section", self.inspection.slug, section.slug
+            )
+        context = self.get_context_data(
+            heading_form=form, headings=finding_headings(self.inspection)
+        )
+        return self.render_to_response(context, status=400 if form.is_bound else 200)
+
+
+class FindingsSectionView(DraftMixin, TemplateView):
+    """The findings under one heading, with their own Save: all of them saved, or, if
+    any row is wrong, none, and the page shown again with what was typed."""
+
+    step = "findings"
+    template_name = "inspections/manage/findings_section.html"
+
+    @cached_property
+    def section(self):
+        return get_object_or_404(Section, slug=self.kwargs["section"])
+
+    def get_breadcrumbs(self):
+        return [
+            ("Enter inspections", reverse("inspections:manage")),
+            (
+                self.inspection.title,
+                reverse("inspections:manage_review", args=[self.inspection.slug]),
+            ),
+            ("Findings", reverse("inspections:manage_findings", args=[self.inspection.slug])),
+            (self.section.name, None),
+        ]
+
+    def get_formset(self):
+        data = self.request.POST if self.request.method == "POST" else None
+        return FindingFormSet(
+            data, inspection=self.inspection, section=self.section, prefix="findings"
+        )
+
+    def next_heading(self, headings: list[dict]) -> dict | None:
+        sections = [heading["section"] for heading in headings]
+        if self.section not in sections:
+            return None
+        following = sections.index(self.section) + 1
+        return headings[following] if following < len(headings) else None
+
+    def get_context_data(self, **kwargs):
+        kwargs.setdefault("formset", self.get_formset())
+        kwargs["section"] = self.section  # the URL's slug, as the heading it names
+        headings = finding_headings(self.inspection)
+        return super().get_context_data(next_heading=self.next_heading(headings), **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        formset = self.get_formset()
+        if not formset.is_valid():
+            return self.render_to_response(self.get_context_data(formset=formset), status=400)
+        formset.save()
+        messages.success(request, f"Findings under {self.section} saved.")
+        following = self.next_heading(finding_headings(self.inspection))
+        if request.POST.get("then") == "next" and following:
+            return redirect(following["url"])
+        return redirect("inspections:manage_findings", self.inspection.slug)
 
 
 class RecommendationsStepView(RecordsStepView):
@@ -214,21 +337,24 @@ class ReviewStepView(DraftMixin, TemplateView):
         inspection = self.inspection
         republishing = review.was_published_before(inspection)
         kwargs.setdefault("publish_form", PublishForm(republishing=republishing))
+        headings = finding_headings(inspection)
         return super().get_context_data(
             problems=publication_problems(inspection) + review.unresolved_problems(inspection),
             ratings=inspection.ratings.select_related("standard"),
             key_question_scores=inspection.key_question_scores.select_related(
                 "key_question__standard"
             ),
-            finding_count=inspection.findings.count(),
+            finding_headings=headings,
+            finding_count=sum(heading["total"] for heading in headings),
             recommendations=inspection.recommendations.select_related("addressee"),
-            items=self.items(kwargs.pop("item_forms", {})),
+            items=self.items(kwargs.pop("item_forms", {}), headings),
             **kwargs,
         )
 
-    def items(self, forms: dict) -> list[dict]:
-        """Each note with its source lines, the step that corrects it, and, while it is to
-        check, the form that resolves it (`forms` keeps one that was sent in error)."""
+    def items(self, forms: dict, headings: list[dict]) -> list[dict]:
+        """Each note with its source lines, the step that corrects it (about findings: the
+        page of the heading it names, if any), and, while it is to check, the form that
+        resolves it (`forms` keeps one that was sent in error)."""
         notes = self.inspection.data_quality_notes.select_related("resolved_by")
         # The import's items are about the text it read, kept on the draft's document
         # (loaded with the draft): split once, not per item.
@@ -237,14 +363,19 @@ class ReviewStepView(DraftMixin, TemplateView):
         items = []
         for note in notes:
             step = review.step_for(note)
+            heading = heading_for(note, headings) if step == "findings" else None
             items.append(
                 {
                     "note": note,
                     "lines": review.source_lines(note, lines)
                     if note.source_document_id == document.pk
                     else [],
-                    "step_url": reverse(f"inspections:manage_{step}", args=[self.inspection.slug]),
-                    "step_label": dict(STEPS)[step],
+                    "step_url": heading["url"]
+                    if heading
+                    else reverse(f"inspections:manage_{step}", args=[self.inspection.slug]),
+                    "step_label": f"Findings: {heading['section'].name}"
+                    if heading
+                    else dict(STEPS)[step],
                     "form": forms.get(note.pk)
                     or (ResolveItemForm(prefix=f"item-{note.pk}") if note.is_to_check else None),
                 }

@@ -68,6 +68,15 @@ class GovukFormMixin:
 
     def full_clean(self):
         super().full_clean()
+        self._mark_errors()
+
+    def add_error(self, field, error):
+        # Also after cleaning: a formset's own checks add errors to its forms' fields.
+        super().add_error(field, error)
+        if self._errors is not None:
+            self._mark_errors()
+
+    def _mark_errors(self):
         for name in self.errors:
             if name not in self.fields:
                 continue

@@ -9,7 +9,7 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from inspections.models import Inspection
-from tests.browser.conftest import DOCUMENT_STATUS_LOGGED
+from tests.browser.conftest import AXE, DOCUMENT_STATUS_LOGGED
 from tests.conftest import LAMBETH
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -190,3 +190,207 @@ def test_readers_cannot_reach_the_entry_pages(live_server, published_data, page)
     sign_in(page, live_server, User.objects.create_user("reader", password="x" * 20))
     response = page.goto(f"{live_server.url}/manage/import/")
     assert response.status == 403
+
+
+def axe_violations_of_any_impact(page):
+    """Every axe-core violation on the page, minor and moderate too."""
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:5]) for v in result["violations"]
+    ]
+
+
+# What sticks out past the viewport's right edge outside a box that scrolls sideways
+# (cut off, or there to scroll the page to), and each box that scrolls sideways without
+# being one a keyboard and a screen reader can find: focusable, a region, named.
+OUTSIDE_THE_VIEWPORT = """() => {
+  const width = document.documentElement.clientWidth;
+  const scrolls = (el) => ['auto', 'scroll'].includes(getComputedStyle(el).overflowX);
+  const name = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + [...el.classList].slice(0, 2).map((c) => '.' + c).join('');
+  const outside = [], unnamed = [];
+  for (const el of document.body.querySelectorAll('*')) {
+    if (scrolls(el) && el.scrollWidth > el.clientWidth + 1) {
+      const named = el.getAttribute('aria-label') || el.getAttribute('aria-labelledby');
+      if (!(el.getAttribute('role') === 'region' && named && el.tabIndex === 0)) {
+        unnamed.push(name(el));
+      }
+    }
+    const box = el.getBoundingClientRect();
+    if (box.width <= 1 || box.right <= width + 0.5) continue;
+    let parent = el.parentElement;
+    while (parent && parent !== document.body && !scrolls(parent)) parent = parent.parentElement;
+    if (!parent || parent === document.body) outside.push(name(el) + ' ' + Math.round(box.right));
+  }
+  return {outside: outside.slice(0, 5), unnamed: unnamed};
+}"""
+
+
+class EntryPages:
+    """Each entry page as a phone (320 CSS px) and a desktop (1280) show it: the document
+    does not scroll sideways at 320 and nothing sticks out of it (a wide table scrolls in
+    its own named box), axe-core finds no violation of any impact at either width, and a
+    screenshot of each is saved. Problems are collected, so one run reports every page's."""
+
+    def __init__(self, page, screenshot):
+        self.page, self.screenshot = page, screenshot
+        self.problems, self.widths = {}, {}
+
+    def check(self, name):
+        page = self.page
+        for width in (1280, 320):
+            page.set_viewport_size({"width": width, "height": 800})
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            self.widths[f"{name} {width}"] = scroll_width
+            if scroll_width > width:
+                self.problems[f"{name} at {width} px"] = f"scrolls sideways: {scroll_width} px"
+            if (boxes := page.evaluate(OUTSIDE_THE_VIEWPORT)) != {"outside": [], "unnamed": []}:
+                self.problems[f"{name} at {width} px, boxes"] = boxes
+            if violations := axe_violations_of_any_impact(page):
+                self.problems[f"{name} at {width} px, axe"] = violations
+            self.screenshot(page, f"entry-steps-{name}-{width}")
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+
+def test_every_entry_page_reflows_at_320_px_and_passes_axe(
+    live_server, published_data, reports_dir, page, screenshot, console_errors
+):
+    """Each page and step of entering an inspection, valid and with errors."""
+    croydon = (reports_dir / f"{LAMBETH}.txt").read_text(encoding="utf-8")
+    croydon = croydon.replace("Lambeth", "Croydon")
+    sign_in(page, live_server, User.objects.create_superuser("admin", password="x" * 20))
+    pages = EntryPages(page, screenshot)
+    url = live_server.url
+
+    def save(name="Save and continue"):
+        page.get_by_role("button", name=name).first.click()
+
+    page.goto(f"{url}/manage/import/")
+    pages.check("import")
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("alert")).to_contain_text("Choose at least one report")
+    pages.check("import-error")
+    page.get_by_label("Reports").set_input_files(
+        {"name": "croydon.txt", "mimeType": "text/plain", "buffer": croydon.encode()}
+    )
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("table", name="What was imported")).to_contain_text("New draft")
+    pages.check("import-outcomes")
+    slug = Inspection.objects.get(body__slug="croydon").slug
+    draft = f"{url}/manage/{slug}"
+
+    page.goto(f"{url}/manage/")
+    pages.check("manage")
+    page.goto(f"{url}/manage/new/")
+    pages.check("new")
+    save()
+    expect(page.get_by_role("alert")).to_contain_text("Enter the inspection's title")
+    pages.check("new-error")
+
+    page.goto(f"{draft}/details/")
+    pages.check("details")
+    page.get_by_label("Title").fill("")
+    save()
+    expect(page.get_by_role("alert")).to_be_visible()
+    pages.check("details-error")
+
+    page.goto(f"{draft}/ratings/")
+    pages.check("ratings")
+    page.locator("input[name^='kq_']").first.fill("101")
+    save()
+    expect(page.get_by_role("alert")).to_contain_text("less than or equal to 100")
+    pages.check("ratings-error")
+
+    page.goto(f"{draft}/findings/")
+    pages.check("findings")
+    page.goto(f"{draft}/findings/?section=nowhere")
+    pages.check("findings-error")
+    page.goto(f"{draft}/findings/")
+    page.get_by_role("link", name="Change the findings under Feedback from people").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Feedback from people on probation")
+    pages.check("findings-heading")
+    page.get_by_label("Text").first.fill("")
+    save("Save and go to Diversity and inclusion")
+    expect(page.get_by_role("alert")).to_contain_text("Enter the finding's text as published")
+    pages.check("findings-heading-error")
+
+    page.goto(f"{draft}/recommendations/")
+    pages.check("recommendations")
+    page.get_by_label("Number").first.fill("")
+    save()
+    expect(page.get_by_role("alert")).to_be_visible()
+    pages.check("recommendations-error")
+
+    page.goto(f"{draft}/figures/")
+    pages.check("figures")
+    page.get_by_label("Label").first.fill("Caseload")
+    save()
+    expect(page.get_by_role("alert")).to_be_visible()
+    pages.check("figures-error")
+
+    page.goto(f"{draft}/review/")
+    pages.check("review")
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("alert")).to_contain_text("The inspection was not published")
+    pages.check("review-refused")
+    item = page.locator("section.app-review-item").filter(has=page.locator("form")).first
+    item.get_by_label("No: I corrected it").check()
+    item.get_by_role("button", name="Resolve this item").click()
+    expect(page.get_by_text("Say what you corrected").first).to_be_visible()
+    pages.check("review-item-error")
+
+    page.goto(f"{url}/manage/lambeth-pdu-2022/unpublish/")
+    pages.check("unpublish")
+    page.get_by_role("button", name="Unpublish").click()
+    expect(page.get_by_role("alert")).to_contain_text("Enter why the inspection is being")
+    pages.check("unpublish-error")
+
+    print("scrollWidth:", pages.widths)
+    assert pages.problems == {}
+    assert [e for e in console_errors if not e.startswith(DOCUMENT_STATUS_LOGGED.format(400))] == []
+
+
+def test_an_admin_enters_findings_heading_by_heading(
+    live_server, published_data, reports_dir, page, console_errors
+):
+    """The findings step is a page for each heading, each saved on its own: a mistake
+    keeps what was typed, and the list counts what each heading holds."""
+    croydon = (reports_dir / f"{LAMBETH}.txt").read_text(encoding="utf-8")
+    croydon = croydon.replace("Lambeth", "Croydon")
+    sign_in(page, live_server, User.objects.create_superuser("admin", password="x" * 20))
+    page.goto(f"{live_server.url}/manage/import/")
+    page.get_by_label("Reports").set_input_files(
+        {"name": "croydon.txt", "mimeType": "text/plain", "buffer": croydon.encode()}
+    )
+    page.get_by_role("button", name="Import").click()
+    page.get_by_role("table", name="What was imported").get_by_role("link").click()
+
+    page.get_by_role("link", name="Findings", exact=True).click()
+    leadership = page.locator(".govuk-summary-list__row").filter(has_text="1.1 Leadership")
+    expect(leadership).to_contain_text("7 findings")
+    leadership.get_by_role("link", name="Change").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("1.1 Leadership")
+
+    # A new finding with no text: refused, and what was typed is still there.
+    new = page.locator("fieldset").filter(has_text="New finding").first
+    new.get_by_label("Kind").select_option("strength")
+    page.get_by_role("button", name="Save and go to 1.2 Staff").click()
+    error = page.get_by_role("alert").get_by_role("link", name="Enter the finding's text")
+    error.click()
+    expect(
+        page.locator("fieldset").filter(has_text="New finding").first.get_by_label("Text")
+    ).to_be_focused()
+    new = page.locator("fieldset").filter(has_text="New finding").first
+    expect(new.get_by_label("Kind")).to_have_value("strength")
+    new.get_by_label("Text").fill("Leaders know their staff well.")
+    page.get_by_role("button", name="Save and go to 1.2 Staff").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("1.2 Staff")
+    expect(page.get_by_text("Findings under 1.1 Leadership saved.")).to_be_visible()
+
+    page.get_by_role("button", name="Save and return to all findings").click()
+    leadership = page.locator(".govuk-summary-list__row").filter(has_text="1.1 Leadership")
+    expect(leadership).to_contain_text("8 findings")
+    page.get_by_role("link", name="Review and publish").click()
+    expect(page.get_by_role("table", name="Findings by heading")).to_contain_text("1.1 Leadership")
+    assert [e for e in console_errors if not e.startswith(DOCUMENT_STATUS_LOGGED.format(400))] == []

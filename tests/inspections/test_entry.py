@@ -7,9 +7,10 @@ from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from inspections.models import Finding, Inspection, SourceDocument
+from inspections.models import Finding, Inspection, Review, Section, SourceDocument
 from pdus.models import Body, Region
 from ratings.models import Standard
+from tests.factories import SectionFactory, generate_dataset
 
 MANAGE_URLS = ["/manage/", "/manage/new/", "/manage/import/", "/manage/lambeth-pdu-2022/unpublish/"]
 
@@ -456,3 +457,193 @@ def test_recommendations_with_recorded_progress_are_not_deleted(
         response.content.decode()
     )
     assert lambeth.recommendations.filter(pk=tracked.pk).exists()
+
+
+# --- Findings: a page for each heading ---------------------------------------------------
+
+
+@pytest.fixture
+def imported(admin, published_data, new_report):
+    """A draft imported from a report: 83 findings under 12 headings."""
+    upload(admin, new_report)
+    return Inspection.objects.get(body__slug="croydon")
+
+
+def findings_url(draft, section=""):
+    return f"/manage/{draft.slug}/findings/" + (f"{section}/" if section else "")
+
+
+def sent_back(response, **changes):
+    """What a heading's page sends when saved with `changes` (by field name, as posted)."""
+    formset = response.context["formset"]
+    data = {f"findings-{key}": value for key, value in formset.management_form.initial.items()}
+    for index, form in enumerate(formset.forms):
+        data[f"findings-{index}-id"] = form.instance.pk or ""
+        for name in ("kind", "text", "section"):
+            value = form.initial.get(name)
+            data[f"findings-{index}-{name}"] = "" if value is None else value
+    return {**data, **changes}
+
+
+def test_findings_are_listed_by_heading_each_with_its_count_and_page(admin, imported):
+    response = admin.get(findings_url(imported))
+    headings = response.context["headings"]
+    assert [h["section"].name for h in headings][:5] == [
+        "1.1 Leadership",
+        "1.2 Staff",
+        "1.3 Services",
+        "1.4 Information and facilities",
+        "2.2 Assessment",
+    ]
+    assert [h["section"].name for h in headings][-3:] == [
+        "Resettlement work",
+        "Feedback from people on probation",
+        "Diversity and inclusion",
+    ]
+    assert sum(h["total"] for h in headings) == 83
+    leadership = headings[0]
+    assert leadership["url"] == findings_url(imported, "11-leadership")
+    page = response.content.decode()
+    assert (
+        f'<a class="govuk-link" href="{leadership["url"]}">Change'
+        '<span class="govuk-visually-hidden"> the findings under 1.1 Leadership</span></a>'
+    ) in page
+    assert "<textarea" not in page  # the list is not a form of every finding
+
+
+def test_a_heading_page_holds_only_that_headings_findings(admin, imported):
+    response = admin.get(findings_url(imported, "11-leadership"))
+    assert response.status_code == 200
+    forms = response.context["formset"].forms
+    under = list(imported.findings.filter(section__slug="11-leadership").order_by("position"))
+    assert [form.instance for form in forms if form.instance.pk] == under
+    assert len(forms) == len(under) + 3
+    page = response.content.decode()
+    assert "Save and go to 1.2 Staff" in page
+
+
+def test_saving_a_heading_page_saves_it_alone_and_goes_to_the_next(admin, imported):
+    url = findings_url(imported, "11-leadership")
+    page = admin.get(url)
+    blank = len(page.context["formset"].initial_forms)
+    elsewhere = set(imported.findings.exclude(section__slug="11-leadership").values_list())
+    last = max(imported.findings.values_list("position", flat=True))
+    data = sent_back(
+        page,
+        **{
+            "findings-0-text": "Leaders set a clear direction.",
+            f"findings-{blank}-kind": "strength",
+            f"findings-{blank}-text": "A strength added by hand.",
+            "then": "next",
+        },
+    )
+    response = admin.post(url, data)
+    assert response.status_code == 302
+    assert response["Location"] == findings_url(imported, "12-staff")
+    first = imported.findings.filter(section__slug="11-leadership").order_by("position").first()
+    assert first.text == "Leaders set a clear direction."
+    added = imported.findings.get(text="A strength added by hand.")
+    assert (added.section.slug, added.kind, added.position) == (
+        "11-leadership",
+        "strength",
+        last + 1,
+    )
+    assert set(imported.findings.exclude(section__slug="11-leadership").values_list()) == elsewhere
+
+
+def test_the_last_heading_and_the_list_button_return_to_the_list(admin, imported):
+    for section, then in (("diversity-and-inclusion", "next"), ("11-leadership", "list")):
+        url = findings_url(imported, section)
+        response = admin.post(url, sent_back(admin.get(url), then=then))
+        assert response["Location"] == findings_url(imported)
+    page = admin.get(findings_url(imported, "diversity-and-inclusion")).content.decode()
+    assert "Save and go to" not in page and "Save and return to all findings" in page
+
+
+def test_a_heading_page_with_an_error_saves_nothing_and_keeps_what_was_typed(admin, imported):
+    url = findings_url(imported, "12-staff")
+    page = admin.get(url)
+    before = list(imported.findings.values_list())
+    data = sent_back(
+        page,
+        **{"findings-0-text": "Typed, but not saved.", "findings-1-text": "", "then": "next"},
+    )
+    response = admin.post(url, data)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Typed, but not saved." in html
+    assert '<a href="#id_findings-1-text">Enter the finding&#x27;s text as published</a>' in html
+    assert list(imported.findings.values_list()) == before
+
+
+def test_a_finding_moves_to_the_heading_chosen_for_it(admin, imported):
+    url = findings_url(imported, "12-staff")
+    staff = admin.get(url)
+    moved = staff.context["formset"].forms[0].instance
+    services = Section.objects.get(slug="13-services")
+    response = admin.post(url, sent_back(staff, **{"findings-0-section": services.pk}))
+    assert response.status_code == 302
+    moved.refresh_from_db()
+    assert moved.section == services
+
+
+def test_another_heading_is_reached_from_the_list(admin, imported):
+    response = admin.get(findings_url(imported), {"section": "unpaid-work"})
+    assert response["Location"] == findings_url(imported, "unpaid-work")
+    page = admin.get(response["Location"])
+    assert page.status_code == 200 and len(page.context["formset"].forms) == 3
+    refused = admin.get(findings_url(imported), {"section": "nowhere"})
+    assert refused.status_code == 400
+    assert admin.get(findings_url(imported, "nowhere")).status_code == 404
+
+
+def test_the_review_links_each_heading_to_its_findings_page(admin, imported):
+    response = admin.get(f"/manage/{imported.slug}/review/")
+    page = response.content.decode()
+    for name, section in [
+        ("1.1 Leadership", "11-leadership"),
+        ("Resettlement work", "resettlement-work"),
+    ]:
+        assert (
+            f'<a class="govuk-link" href="{findings_url(imported, section)}">Change'
+            f'<span class="govuk-visually-hidden"> the findings under {name}</span></a>'
+        ) in page
+    # An item about one heading's findings is corrected on that heading's page.
+    urls = {i["note"].description[:14]: i["step_url"] for i in response.context["items"]}
+    assert urls["2.2 Assessment"] == findings_url(imported, "22-assessment")
+
+
+# Each step's queries, whatever the number of its rows (the selects of a step's rows are
+# filled from one query for them all) and of the headings its findings sit under.
+STEP_QUERIES = {
+    "details": 8,
+    "ratings": 9,
+    "findings": 8,
+    "findings-heading": 10,
+    "recommendations": 7,
+    "figures": 7,
+    "review": 18,
+}
+
+
+@pytest.mark.parametrize("size", [1, 10])
+def test_entry_steps_query_counts_do_not_grow(admin, django_assert_num_queries, size):
+    draft = generate_dataset(inspections=1, records_each=6 * size)[0]
+    Inspection.objects.filter(pk=draft.pk).update(is_published=False)
+    draft.data_quality_notes.update(review=Review.TO_CHECK)  # each with its form
+    sections = SectionFactory.create_batch(2 * size)
+    for index, finding in enumerate(draft.findings.order_by("position")):
+        finding.section = sections[index % len(sections)]
+        finding.save(update_fields=["section"])
+    for step, queries in STEP_QUERIES.items():
+        path = findings_url(draft, sections[0].slug) if step == "findings-heading" else step
+        url = path if path.startswith("/") else f"/manage/{draft.slug}/{path}/"
+        with django_assert_num_queries(queries):
+            assert admin.get(url).status_code == 200, step
+
+
+def test_a_heading_not_in_the_list_is_refused(admin, imported):
+    url = findings_url(imported, "12-staff")
+    response = admin.post(url, sent_back(admin.get(url), **{"findings-0-section": "99999"}))
+    assert response.status_code == 400
+    assert "Choose a standard or section from the list" in response.content.decode()
