@@ -451,35 +451,7 @@ class Benchmark:
         return out.strip().splitlines()[-1]
 
     def postgres_database(self, url: str, *, create: bool) -> bool:
-        """Whether the benchmark database exists; with create, drop and create it afresh."""
-        import psycopg2
-
-        parts = urllib.parse.urlparse(url)
-        name = parts.path.lstrip("/")
-        admin = psycopg2.connect(
-            host=parts.hostname,
-            port=parts.port or 5432,
-            user=parts.username,
-            password=parts.password,
-            dbname="postgres",
-        )
-        admin.autocommit = True
-        try:
-            with admin.cursor() as cursor:
-                cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-                exists = cursor.fetchone() is not None
-                if create:
-                    if exists:
-                        cursor.execute(
-                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                            "WHERE datname = %s AND pid <> pg_backend_pid()",
-                            [name],
-                        )
-                        cursor.execute(f'DROP DATABASE "{name}"')
-                    cursor.execute(f'CREATE DATABASE "{name}"')
-            return exists
-        finally:
-            admin.close()
+        return postgres_database(url, create=create)
 
     # -- timing --
 
@@ -602,6 +574,38 @@ COUNTS = (
     "print(f'findings={Finding.objects.count()} recommendations={Recommendation.objects.count()} "
     "figures={ContextFigure.objects.count()} inspections={Inspection.objects.count()}')"
 )
+
+
+def postgres_database(url: str, *, create: bool) -> bool:
+    """Whether the benchmark database exists; with create, drop and create it afresh."""
+    import psycopg2
+
+    parts = urllib.parse.urlparse(url)
+    name = parts.path.lstrip("/")
+    admin = psycopg2.connect(
+        host=parts.hostname,
+        port=parts.port or 5432,
+        user=parts.username,
+        password=parts.password,
+        dbname="postgres",
+    )
+    admin.autocommit = True
+    try:
+        with admin.cursor() as cursor:
+            cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+            exists = cursor.fetchone() is not None
+            if create:
+                if exists:
+                    cursor.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = %s AND pid <> pg_backend_pid()",
+                        [name],
+                    )
+                    cursor.execute(f'DROP DATABASE "{name}"')
+                cursor.execute(f'CREATE DATABASE "{name}"')
+        return exists
+    finally:
+        admin.close()
 
 
 def populate_here(findings: int) -> None:

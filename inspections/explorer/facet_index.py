@@ -9,10 +9,18 @@ records, whatever the words, and no SQL plan to go wrong.
 
 The arrays follow the data: database triggers (`install_triggers`) give the one row of
 `inspections_facetstate` a new random token on every write to a table they are read
-from, whatever makes it (the admin, loaddata, bulk_create, a raw UPDATE), and every
-search reads the token first (one query) and rebuilds the arrays when it has changed.
-A random token rather than a counter, as a rolled-back transaction puts the old token
-back together with the old data.
+from that can change what the public sees, whatever makes it (the admin, loaddata,
+bulk_create, a raw UPDATE), and every search reads the token first (one query) and
+rebuilds the arrays when it has changed. A random token rather than a counter, as a
+rolled-back transaction puts the old token back together with the old data.
+
+What cannot move the arrays does not move the token: a finding, recommendation or
+figure of a draft inspection, or a draft inspection itself (an admin at work on a draft
+cost every process a rebuild per save). On PostgreSQL a transaction's writes move the
+token once, at the first, and a read of it in the same transaction after that moves it
+again (read_token): tagging sets theme bits with one UPDATE per tag, and renewing the one
+row on each made a transaction of thousands of them quadratic (the row's dead versions
+pile up).
 """
 
 from __future__ import annotations
@@ -51,10 +59,49 @@ NONE = -1  # in a key array: the record has no such key
 # --- Keeping the token ---------------------------------------------------------------------
 
 
+INSPECTIONS = "inspections_inspection"
+# The tables whose rows belong to an inspection (a figure may belong to none: a body's).
+RECORDS = ("inspections_finding", "recommendations_recommendation", "inspections_contextfigure")
+# Transaction-local: set when this transaction has renewed the token (read_token).
+RENEWED = "inspections.facets_renewed"
+
+
+def _public(table: str, row: str) -> str:
+    """SQL: whether `row` (NEW or OLD) of `table` is public, or for a record of no
+    inspection, may be. The rows of any other table (bodies, regions, themes) always are."""
+    if table == INSPECTIONS:
+        return f"{row}.is_published"
+    if table in RECORDS:
+        return (
+            f"({row}.inspection_id IS NULL OR EXISTS (SELECT 1 FROM {INSPECTIONS} "
+            f"WHERE id = {row}.inspection_id AND is_published))"
+        )
+    return "TRUE"
+
+
+# One function for every table. Row by row on an inspection and its records, to see
+# whether the row is public, returning at once after the transaction's first renewal;
+# once a statement on the others. (OLD is NULL in an INSERT trigger, NEW in a DELETE's.)
 POSTGRES_FUNCTION = f"""
 CREATE OR REPLACE FUNCTION inspections_facets_changed() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+    public boolean := TRUE;
 BEGIN
+    IF current_setting('{RENEWED}', true) = '1' THEN
+        RETURN NULL;
+    END IF;
+    IF TG_LEVEL = 'ROW' AND TG_TABLE_NAME = '{INSPECTIONS}' THEN
+        public := (TG_OP <> 'INSERT' AND {_public(INSPECTIONS, "OLD")})
+            OR (TG_OP <> 'DELETE' AND {_public(INSPECTIONS, "NEW")});
+    ELSIF TG_LEVEL = 'ROW' THEN
+        public := (TG_OP <> 'INSERT' AND {_public(RECORDS[0], "OLD")})
+            OR (TG_OP <> 'DELETE' AND {_public(RECORDS[0], "NEW")});
+    END IF;
+    IF NOT COALESCE(public, FALSE) THEN
+        RETURN NULL;
+    END IF;
+    PERFORM set_config('{RENEWED}', '1', true);
     INSERT INTO {STATE} (id, token) VALUES (1, CAST(random() * 4e18 AS BIGINT))
     ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
     RETURN NULL;
@@ -64,31 +111,65 @@ $$
 
 
 def _trigger_names(connection, table: str) -> set[str]:
+    """The names migration 0006 gave them, and drops when it is reversed."""
     if connection.vendor == "sqlite":
         return {f"{table}_facets_{event}" for event in ("insert", "update", "delete")}
     return {f"{table}_facets"}
 
 
+def _row_by_row(table: str) -> bool:
+    return table == INSPECTIONS or table in RECORDS
+
+
 def _trigger_statements(connection, table: str, columns: tuple[str, ...]) -> list[str]:
+    updated = f"UPDATE OF {', '.join(columns)}"
     if connection.vendor == "sqlite":
         renew = f"INSERT OR REPLACE INTO {STATE} (id, token) VALUES (1, random());"
         events = {
-            "insert": "INSERT",
-            "update": f"UPDATE OF {', '.join(columns)}",
-            "delete": "DELETE",
+            "insert": ("INSERT", _public(table, "NEW")),
+            "update": (updated, f"{_public(table, 'OLD')} OR {_public(table, 'NEW')}"),
+            "delete": ("DELETE", _public(table, "OLD")),
         }
-        return [
-            f"CREATE TRIGGER IF NOT EXISTS {table}_facets_{name} AFTER {event} ON {table} "
-            f"BEGIN {renew} END"
-            for name, event in events.items()
-        ]
-    # Once a statement, not a row: a bulk load renews the token once.
+        statements = []
+        for name, (event, public) in events.items():
+            when = f"WHEN {public} " if _row_by_row(table) else ""
+            statements += [
+                f"DROP TRIGGER IF EXISTS {table}_facets_{name}",
+                f"CREATE TRIGGER {table}_facets_{name} AFTER {event} ON {table} "
+                f"{when}BEGIN {renew} END",
+            ]
+        return statements
+    # Not TRUNCATE row by row (it has no rows): only flush truncates these tables, and it
+    # empties the state table too, and no index matches no token.
+    events, each = (
+        (f"INSERT OR DELETE OR {updated}", "ROW")
+        if _row_by_row(table)
+        else (f"INSERT OR DELETE OR TRUNCATE OR {updated}", "STATEMENT")
+    )
     return [
         f"DROP TRIGGER IF EXISTS {table}_facets ON {table}",
-        f"CREATE TRIGGER {table}_facets AFTER INSERT OR DELETE OR TRUNCATE OR UPDATE OF "
-        f"{', '.join(columns)} ON {table} FOR EACH STATEMENT "
+        f"CREATE TRIGGER {table}_facets AFTER {events} ON {table} FOR EACH {each} "
         "EXECUTE FUNCTION inspections_facets_changed()",
     ]
+
+
+def _outdated(connection) -> set[str]:
+    """The tables whose triggers are of an earlier kind (every write renewing the token),
+    made before drafts' records were told apart: to be made again."""
+    tables = [table for table, _ in WATCHED if _row_by_row(table)]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute(
+                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
+                "AND name LIKE '%\\_facets\\_%' ESCAPE '\\' AND sql NOT LIKE '% WHEN %'"
+            )
+        else:
+            # tgtype's bit 0 is set for a row-level trigger.
+            cursor.execute(
+                "SELECT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
+                "WHERE g.tgname = c.relname || '_facets' AND g.tgtype & 1 = 0"
+            )
+        return {row[0] for row in cursor.fetchall()} & set(tables)
 
 
 def install_triggers(connection, tables=None) -> None:
@@ -113,10 +194,12 @@ def ensure_triggers(connection) -> list[str]:
     if STATE not in existing:
         return []
     present = triggers.present(connection)
+    outdated = _outdated(connection)
     missing = [
         table
         for table, _ in WATCHED
-        if table in existing and not _trigger_names(connection, table) <= present
+        if table in existing
+        and (table in outdated or not _trigger_names(connection, table) <= present)
     ]
     if missing:
         install_triggers(connection, tables=set(missing))
@@ -139,9 +222,28 @@ def _random_token() -> int:
 def read_token(connection) -> int | None:
     """The data's token; None when there is none (just after a flush), which never matches."""
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT token FROM {STATE} WHERE id = 1")
-        row = cursor.fetchone()
-    return row[0] if row else None
+        if connection.vendor != "postgresql":
+            cursor.execute(f"SELECT token FROM {STATE} WHERE id = 1")
+            row = cursor.fetchone()
+            return row[0] if row else None
+        cursor.execute(
+            f"SELECT (SELECT token FROM {STATE} WHERE id = 1), current_setting(%s, true)",
+            [RENEWED],
+        )
+        token, renewed = cursor.fetchone()
+        if renewed == "1":
+            # This transaction renewed the token at its first public write and may have
+            # written more since: renew it again, so no index built before matches, and
+            # let its next write renew it too. (A flag cleared by every read instead would
+            # come back with the savepoint a read was made in, when that is rolled back.)
+            cursor.execute(
+                f"UPDATE {STATE} SET token = %s WHERE id = 1 RETURNING token, "
+                "set_config(%s, '', true)",
+                [_random_token(), RENEWED],
+            )
+            row = cursor.fetchone()
+            token = row[0] if row else None
+        return token
 
 
 # --- The arrays ----------------------------------------------------------------------------
