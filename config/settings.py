@@ -157,7 +157,7 @@ STORAGES = {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
             if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            else "config.storage.StaticFilesStorage"
         )
     },
 }
@@ -212,17 +212,13 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
         "script-src": [SELF],
-        # plotly.js adds two <style> elements, allowed by their hashes rather than by
-        # 'unsafe-inline' (which would let in any injected style): an empty one it fills
-        # through the CSSOM (insertRule), which CSP does not restrict, and the fixed CSS
-        # of the map library it bundles. A new plotly.min.js may change the second: the
-        # browser test tests/browser/test_content_security_policy.py then fails, and
+        # plotly.js adds an empty <style> element, allowed by its hash rather than by
+        # 'unsafe-inline' (which would let in any injected style), and fills it through
+        # the CSSOM (insertRule), which CSP does not restrict. (The full bundle added the
+        # map library's CSS too; the basic one vendored has no maps.) A new plotly.js may
+        # add another: tests/browser/test_content_security_policy.py then fails, and
         # Chromium's message in it names the hash needed.
-        "style-src": [
-            SELF,
-            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # empty
-            "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # plotly 7.1.0's maplibre CSS
-        ],
+        "style-src": [SELF, "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='"],
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
