@@ -16,22 +16,32 @@ def _plain_static(settings):
     }
 
 
+SERIOUS = ("serious", "critical")
+
+
+def axe_run(page, impacts=SERIOUS):
+    """axe-core's violations on the page of the given impacts (None: of any), run offline."""
+    # Evaluated, not added as a <script>: the Content-Security-Policy blocks inline script.
+    page.evaluate(AXE.read_text())
+    # resultTypes: details for violations only; passes are not needed and cost time.
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [
+        (v["id"], v["help"], [n["target"] for n in v["nodes"]])
+        for v in result["violations"]
+        if impacts is None or v["impact"] in impacts
+    ]
+
+
 @pytest.fixture
 def axe_violations():
     """Serious and critical axe-core violations on the page, run offline."""
+    return axe_run
 
-    def run(page):
-        # Evaluated, not added as a <script>: the Content-Security-Policy blocks inline script.
-        page.evaluate(AXE.read_text())
-        # resultTypes: details for violations only; passes are not needed and cost time.
-        result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-        return [
-            (v["id"], v["help"], [n["target"] for n in v["nodes"]])
-            for v in result["violations"]
-            if v["impact"] in ("serious", "critical")
-        ]
 
-    return run
+@pytest.fixture
+def axe_all_violations():
+    """axe-core violations of any impact (minor and moderate too), run offline."""
+    return lambda page: axe_run(page, impacts=None)
 
 
 @pytest.fixture
@@ -58,8 +68,9 @@ DOCUMENT_STATUS_LOGGED = "Failed to load resource: the server responded with a s
 
 
 class PageAudit:
-    """For each page a test visits: a screenshot, axe's serious and critical violations,
-    and the console errors since the page before.
+    """For each page a test visits: a screenshot, axe's violations (serious and critical
+    ones, or every one with `axe_all_violations`), and the console errors since the page
+    before.
 
     Problems are collected, not raised at once, so a walk through several pages checks
     everything the user sees and then reports every page's problems together in
@@ -134,7 +145,7 @@ def audit(page, axe_violations, screenshot):
 @pytest.fixture(scope="module")
 def module_page(browser, browser_context_args):
     """One page for a module's tests to share. A new context per test would load and
-    compile the 4.8 MB plotly.min.js again for every page with a chart (about 1 s)."""
+    compile the 1.2 MB plotly-basic.min.js again for every page with a chart."""
     context = browser.new_context(**browser_context_args)
     yield context.new_page()
     context.close()
