@@ -1,5 +1,8 @@
 """Source documents, inspections, findings, context figures and data-quality notes."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -93,6 +96,19 @@ class SourceDocument(models.Model):
         return format_date(self.published, self.published_precision)
 
 
+@dataclass(frozen=True)
+class Freshness:
+    """How recent the published data is: `report`, the day the latest report in it was
+    published; `corrected`, the day of the latest correction of one; `updated`, the later."""
+
+    report: date | None
+    corrected: date | None
+
+    @property
+    def updated(self) -> date | None:
+        return max((day for day in (self.report, self.corrected) if day), default=None)
+
+
 class InspectionQuerySet(models.QuerySet):
     def published(self):
         """Inspections the public may see; drafts stay hidden until published."""
@@ -100,6 +116,14 @@ class InspectionQuerySet(models.QuerySet):
 
     def of_pdus(self):
         return self.filter(body__kind="pdu")
+
+    def freshness(self) -> Freshness:
+        """When these inspections' data last changed, as the records say: the latest
+        report's publication and the latest correction of one (one query)."""
+        dates = self.aggregate(
+            report=models.Max("published"), corrected=models.Max("corrections__corrected_on")
+        )
+        return Freshness(**dates)
 
     def for_listing(self):
         """One query for a list of inspections with their body, region and programme."""

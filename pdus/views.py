@@ -125,6 +125,7 @@ class RegionOverviewView(BreadcrumbsMixin, TemplateView):
         return super().get_context_data(
             region=region,
             regions=Region.objects.public().order_by("name"),
+            freshness=Inspection.objects.published().freshness(),
             programme=shown.version,
             version_choices=shown.choices,
             standards=rated,

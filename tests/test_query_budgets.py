@@ -11,7 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import multiply_published_data
 
 PAGES = {
-    "/": 14,
+    "/": 15,  # with when the data was last updated
     "/pdus/": 8,
     "/pdus/lambeth/": 16,
     "/compare/?pdu=lambeth&pdu=newham&standard=2.2": 14,

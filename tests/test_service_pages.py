@@ -75,3 +75,34 @@ def test_admin_link_only_for_accounts_the_admin_lets_in(db):
         for who, user in [("anonymous", None), ("director", director), ("admin", admin)]
     }
     assert shown == {"anonymous": False, "director": False, "admin": True}
+
+
+def test_the_overview_says_when_the_data_was_last_updated(client, published_data):
+    from datetime import date
+
+    from inspections.models import Correction, Inspection
+
+    def line():
+        html = client.get("/").content.decode()
+        start = html.index('id="data-updated">') + len('id="data-updated">')
+        return html[start : html.index("</p>", start)]
+
+    latest = max(i.published for i in Inspection.objects.published() if i.published)
+    assert line() == (
+        f"Data last updated {latest:%-d %B %Y}: the latest report in it was published on "
+        f"{latest:%-d %B %Y}."
+    )
+    Correction.objects.create(
+        inspection=Inspection.objects.get(slug="lambeth-pdu-2022"),
+        corrected_on=date(2026, 12, 3),
+        changes=["A percentage read again from the report."],
+    )
+    assert line() == (
+        f"Data last updated 3 December 2026: the latest report in it was published on "
+        f"{latest:%-d %B %Y}, and the latest correction of a report made on 3 December 2026."
+    )
+    # A draft's dates are nobody's business until it is published.
+    Inspection.objects.filter(slug="newham-2022").update(
+        is_published=False, published=date(2026, 12, 4)
+    )
+    assert "4 December 2026" not in line()
