@@ -10,6 +10,7 @@ every call.
 from __future__ import annotations
 
 import json
+import textwrap
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
@@ -36,13 +37,34 @@ RATING_COLOURS: dict[str, tuple[str, str]] = {
     Rating.NOT_INSPECTED: ("#eeeeee", "#383f43"),
 }
 
-# Series (PDUs, regions) on the key-question chart: GOV.UK blue, orange, purple,
-# turquoise, pink, dark grey; each has at least 3:1 contrast with white.
-SERIES_COLOURS = ("#1d70b8", "#f47738", "#4c2c92", "#28a197", "#d53880", "#505a5f")
+# Series (PDUs, averages) on the key-question chart: Okabe and Ito's colour-blind-safe
+# palette (blue, orange, bluish green, vermillion, reddish purple, sky blue; its yellow and
+# black left out). Any two stay apart under simulated protanopia, deuteranopia and
+# tritanopia (tests/ratings/test_charts_colour_vision.py); in greyscale several are alike,
+# so each series also has its own fill pattern.
+SERIES_COLOURS = ("#0072b2", "#e69f00", "#009e73", "#d55e00", "#cc79a7", "#56b4e9")
+SERIES_PATTERNS = ("", "/", ".", "x", "\\", "-")
 
-# The lighter rating colours are close to white, so bars get a dark outline to keep
-# their edges visible (WCAG asks 3:1 for graphics).
+# The rating colours are the tags' (GOV.UK), and some pairs look alike to colour-blind
+# readers (Outstanding and Inadequate under protanopia; Good and Not inspected under
+# deuteranopia), so each rating has a pattern too, shown in the legend.
+RATING_PATTERNS: dict[str, str] = {
+    Rating.OUTSTANDING: "",
+    Rating.GOOD: "/",
+    Rating.REQUIRES_IMPROVEMENT: ".",
+    Rating.INADEQUATE: "x",
+    Rating.NOT_INSPECTED: "-",
+}
+
+# Some bar colours are light (the lighter ratings, orange, sky blue), so every bar gets a
+# dark outline to keep its edges visible (WCAG 1.4.11 asks 3:1 for graphics).
 BAR_OUTLINE = {"color": TEXT_COLOUR, "width": 1}
+
+# Category labels longer than this wrap onto more lines, so the axis leaves room for
+# the bars on a narrow screen.
+LABEL_WIDTH = 22
+
+NO_SCRIPT_NOTE = "This chart needs JavaScript to show; every figure in it is also in a table below."
 
 
 def _rating(rating: str) -> Rating:
@@ -59,36 +81,107 @@ def _unique(labels: Sequence[str], what: str) -> None:
         raise ValueError(f"Each {what} label must be unique.")
 
 
-def figure_html(fig: go.Figure, div_id: str) -> str:
-    """An empty div for the chart and, beside it, the figure (data, layout, CONFIG) in a
-    <script type="application/json"> block named by the div's data-figure; json_script
-    escapes <, > and &, so no label can end the block early."""
+def _relative_luminance(colour: str) -> float:
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def ink(background: str) -> str:
+    """White or the text colour, whichever stands out more on `background` (a #rrggbb)."""
+    luminance = _relative_luminance(background)
+    on_white = 1.05 / (luminance + 0.05)
+    on_text = (luminance + 0.05) / (_relative_luminance(TEXT_COLOUR) + 0.05)
+    return "#ffffff" if on_white >= on_text else TEXT_COLOUR
+
+
+def bar_marker(colour: str, pattern: str = "") -> dict:
+    """A bar's fill, dark outline and pattern: the pattern is drawn over the colour in
+    white or black, whichever shows more, so series differ in greyscale too."""
+    marker = {"color": colour, "line": BAR_OUTLINE}
+    if pattern:
+        marker["pattern"] = {
+            "shape": pattern,
+            "fillmode": "overlay",
+            "fgcolor": ink(colour),
+            # Sparse and a little see-through, so numbers written on a bar stay readable;
+            # still 3:1 against the bar (WCAG 1.4.11).
+            "fgopacity": 0.7,
+            "size": 10,
+            "solidity": 0.2,
+        }
+    return marker
+
+
+def wrap_label(label: str, width: int = LABEL_WIDTH) -> str:
+    """`label` broken at spaces onto lines of about `width` characters, for an axis."""
+    lines = textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)
+    return "<br>".join(lines) or label
+
+
+def wrapped_categories(labels: Sequence[str]) -> tuple[dict, int]:
+    """Axis settings that show `labels` wrapped (the data keeps them whole, so hover and
+    the figure's JSON read as given), and the most lines any label takes."""
+    texts = [wrap_label(label) for label in labels]
+    axis = {"tickmode": "array", "tickvals": list(labels), "ticktext": texts}
+    return axis, max(text.count("<br>") + 1 for text in texts)
+
+
+def figure_html(fig: go.Figure, div_id: str, *, title: str = "") -> str:
+    """The chart's title, an empty div for the chart and, beside it, the figure (data,
+    layout, CONFIG) in a <script type="application/json"> block named by the div's
+    data-figure; json_script escapes <, > and &, so no label can end the block early.
+
+    The title is HTML, not plotly's: HTML wraps on a narrow screen where plotly's would be
+    cut off. A note that the chart needs JavaScript shows only without it (the CSS hides it
+    once static/js/js-enabled.js has marked the body), as the chart's table stands in.
+    """
     if not div_id:
         raise ValueError("A chart needs a div_id.")
     # Through plotly's own encoder: it turns the figure's tuples and numbers into JSON.
     figure = {**json.loads(fig.to_json()), "config": CONFIG}
     figure_id = f"{div_id}-figure"
+    heading = (
+        format_html('<p class="govuk-body app-chart__title" id="{}-title">{}</p>', div_id, title)
+        if title
+        else ""
+    )
     return format_html(
-        '<div id="{}" class="plotly-graph-div" data-figure="{}"></div>{}',
+        '{}<div id="{}" class="plotly-graph-div" data-figure="{}"></div>'
+        '<p class="govuk-body app-chart__no-js">{}</p>{}',
+        heading,
         div_id,
         figure_id,
+        NO_SCRIPT_NOTE,
         json_script(figure, figure_id),
     )
 
 
-def _to_html(fig: go.Figure, div_id: str) -> str:
+def chart_html(fig: go.Figure, div_id: str, *, title: str = "") -> str:
+    """figure_html with the site's look: font, colours, white ground, a legend in a row
+    above the plot (plotly widens the top margin to fit it, however many lines it takes)."""
     fig.update_layout(
         # An explicit template keeps the output the same whatever plotly's global default.
         template="none",
         font={"family": FONT, "color": TEXT_COLOUR, "size": 14},
-        title={"x": 0, "xref": "paper", "font": {"size": 19}},
         paper_bgcolor="white",
         plot_bgcolor="white",
         hoverlabel={"font": {"family": FONT}},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "bottom",
+            "traceorder": "normal",
+        },
     )
+    if fig.layout.showlegend is None:
+        # Even for one series: the legend names its colour and pattern.
+        fig.update_layout(showlegend=True)
     fig.update_xaxes(automargin=True, gridcolor=GRID_COLOUR, linecolor=TEXT_COLOUR)
     fig.update_yaxes(automargin=True, gridcolor=GRID_COLOUR, linecolor=TEXT_COLOUR)
-    return figure_html(fig, div_id)
+    return figure_html(fig, div_id, title=title)
 
 
 def score_ranking_chart(
@@ -97,52 +190,71 @@ def score_ranking_chart(
     """Horizontal bars of score as a share of the maximum, first row at the top.
 
     rows: (label, score, max_score, rating) sorted best first; rating is the overall
-    rating's label or value and colours the bar. The bar length is score / max_score,
-    since PDUs with standards not inspected have a lower maximum.
+    rating's label or value and gives the bar its colour and pattern, which the legend
+    names. The bar length is score / max_score, since PDUs with standards not inspected
+    have a lower maximum.
     """
     if not rows:
         raise ValueError("A score ranking needs at least one row.")
     labels = [row[0] for row in rows]
     _unique(labels, "row")
-    shares, texts, backgrounds, text_colours = [], [], [], []
+    by_rating: dict[Rating, list[tuple[str, float, str]]] = {}
     for label, score, max_score, rating in rows:
         if max_score < 1 or not 0 <= score <= max_score:
             raise ValueError(f"{label}: a score of {score}/{max_score} is impossible.")
         member = _rating(rating)
-        background, text_colour = RATING_COLOURS[member]
-        shares.append(100 * score / max_score)
-        texts.append(f"{score}/{max_score} {member.label}")
-        backgrounds.append(background)
-        text_colours.append(text_colour)
-    fig = go.Figure(
-        go.Bar(
-            x=shares,
-            y=labels,
-            orientation="h",
-            marker={"color": backgrounds, "line": BAR_OUTLINE},
-            text=texts,
-            # Inside the bar where it fits, in the tag's text colour; beside it otherwise.
-            textposition="auto",
-            insidetextanchor="start",
-            insidetextfont={"color": text_colours},
-            outsidetextfont={"color": TEXT_COLOUR},
-            cliponaxis=False,
-            hovertemplate="%{y}<br>%{text} (%{x:.0f}% of the maximum)<extra></extra>",
+        by_rating.setdefault(member, []).append(
+            (label, 100 * score / max_score, f"{score}/{max_score}")
         )
-    )
-    # Plotly draws no text on a zero-length bar, so a score of 0 is written beside the axis.
-    for label, share, text in zip(labels, shares, texts, strict=True):
-        if share == 0:
-            fig.add_annotation(x=0, y=label, text=text, xanchor="left", showarrow=False)
+    fig = go.Figure()
+    # A trace for each rating, in the scale's order, so the legend names each colour and
+    # pattern; the bar itself carries only the score, short enough to fit on a phone.
+    for member in Rating:
+        if member not in by_rating:
+            continue
+        background, _ = RATING_COLOURS[member]
+        bars = by_rating[member]
+        fig.add_trace(
+            go.Bar(
+                name=member.label,
+                x=[share for _, share, _ in bars],
+                y=[label for label, _, _ in bars],
+                orientation="h",
+                marker=bar_marker(background, RATING_PATTERNS[member]),
+                # A zero-length bar's score is the annotation below, with its rating.
+                text=[score if share else "" for _, share, score in bars],
+                # Beside the bar, off the pattern and never shrunk to fit a short bar; the
+                # right margin leaves room beside a full one.
+                textposition="outside",
+                textangle=0,
+                textfont={"color": TEXT_COLOUR},
+                constraintext="none",
+                cliponaxis=False,
+                hovertemplate=(
+                    f"%{{y}}<br>%{{text}} {member.label} (%{{x:.0f}}% of the maximum)"
+                    "<extra></extra>"
+                ),
+            )
+        )
+        # A zero-length bar shows no colour or pattern, so a score of 0 is written beside
+        # the axis with its rating.
+        for label, share, score in bars:
+            if share == 0:
+                fig.add_annotation(
+                    x=0, y=label, text=f"{score} {member.label}", xanchor="left", showarrow=False
+                )
+    categories, lines = wrapped_categories(labels)
     fig.update_layout(
-        title={"text": title},
-        height=110 + 32 * len(rows),
-        margin={"t": 50, "b": 50, "l": 10, "r": 20},
-        showlegend=False,
+        barmode="overlay",  # one bar a row
+        height=130 + (16 + 18 * lines) * len(rows),
+        margin={"t": 10, "b": 50, "l": 10, "r": 50},
     )
-    fig.update_xaxes(title="Score as a share of the maximum", range=[0, 100], ticksuffix="%")
-    fig.update_yaxes(autorange="reversed")  # rows come best first; the best goes on top
-    return _to_html(fig, div_id)
+    fig.update_xaxes(title="% of the maximum score", range=[0, 100], ticksuffix="%")
+    # Rows in the order given, best first, the best on top.
+    fig.update_yaxes(
+        autorange="reversed", categoryorder="array", categoryarray=labels, **categories
+    )
+    return chart_html(fig, div_id, title=title)
 
 
 def rating_distribution_chart(
@@ -182,7 +294,7 @@ def rating_distribution_chart(
                 x=values,
                 y=list(standards),
                 orientation="h",
-                marker={"color": background, "line": BAR_OUTLINE},
+                marker=bar_marker(background, RATING_PATTERNS[member]),
                 text=[str(value) if value else "" for value in values],
                 textposition="inside",
                 insidetextanchor="middle",
@@ -191,12 +303,11 @@ def rating_distribution_chart(
             )
         )
     totals = [sum(column) for column in zip(*by_rating.values(), strict=True)]
+    categories, lines = wrapped_categories(standards)
     fig.update_layout(
-        title={"text": title},
         barmode="stack",
-        height=150 + 32 * len(standards),
-        margin={"t": 90, "b": 50, "l": 10, "r": 20},
-        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
+        height=130 + (16 + 18 * lines) * len(standards),
+        margin={"t": 10, "b": 50, "l": 10, "r": 20},
         # Numbers too small to fit a narrow segment are hidden rather than shrunk; hover has them.
         uniformtext={"minsize": 12, "mode": "hide"},
     )
@@ -204,8 +315,8 @@ def rating_distribution_chart(
     fig.update_xaxes(
         title=f"Number of {unit}", rangemode="tozero", dtick=1 if max(totals) <= 10 else None
     )
-    fig.update_yaxes(autorange="reversed")
-    return _to_html(fig, div_id)
+    fig.update_yaxes(autorange="reversed", **categories)
+    return chart_html(fig, div_id, title=title)
 
 
 def _number(value: Decimal | float | int | None) -> float | None:
@@ -256,7 +367,10 @@ def key_question_chart(
                 name=name,
                 x=list(questions),
                 y=values,
-                marker={"color": SERIES_COLOURS[index % len(SERIES_COLOURS)]},
+                marker=bar_marker(
+                    SERIES_COLOURS[index % len(SERIES_COLOURS)],
+                    SERIES_PATTERNS[index % len(SERIES_PATTERNS)],
+                ),
                 error_y={
                     # Otherwise a series with no intervals (no sample size) gets flat caps.
                     "visible": any(a is not None for a in above),
@@ -273,13 +387,12 @@ def key_question_chart(
             )
         )
     fig.update_layout(
-        title={"text": title},
         barmode="group",
-        height=450,
-        margin={"t": 90, "b": 50, "l": 10, "r": 20},
+        # Room for the legend too, a line for each series on a phone.
+        height=400 + 25 * len(series),
+        margin={"t": 10, "b": 50, "l": 10, "r": 20},
         showlegend=True,  # even for one series, so the chart says whose figures these are
-        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom"},
     )
     fig.update_xaxes(title="Key question", showgrid=False)
     fig.update_yaxes(title="Cases answered 'yes'", range=[0, 100], ticksuffix="%", dtick=20)
-    return _to_html(fig, div_id)
+    return chart_html(fig, div_id, title=title)

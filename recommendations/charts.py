@@ -6,19 +6,29 @@ templates/includes/plotly.html; the same figures are in a table beside it.
 
 import plotly.graph_objects as go
 
-from ratings.charts import FONT, GRID_COLOUR, TEXT_COLOUR, figure_html
+from ratings.charts import bar_marker, chart_html
 
 from .vocabulary import NO_UPDATE_LABEL, ReportedStatus
 
-# GOV.UK colours, each at least 3:1 against white except the grey of "no update", which
-# has a dark outline; the table beside the chart carries every figure anyway.
+# Okabe and Ito's colour-blind-safe colours, with a light grey for "no update" and a dark
+# one for "superseded": any two stay apart under simulated protanopia, deuteranopia and
+# tritanopia (tests/ratings/test_charts_colour_vision.py). Each status has a pattern as well,
+# for greyscale, and every bar a dark outline, as some colours are light.
 STATUS_COLOURS = {
-    "": "#b1b4b6",
-    ReportedStatus.NOT_STARTED: "#6f72af",
-    ReportedStatus.IN_PROGRESS: "#1d70b8",
-    ReportedStatus.IMPLEMENTED: "#00703c",
-    ReportedStatus.NOT_IMPLEMENTED: "#d4351c",
-    ReportedStatus.SUPERSEDED: "#505a5f",
+    "": "#dddddd",
+    ReportedStatus.NOT_STARTED: "#e69f00",
+    ReportedStatus.IN_PROGRESS: "#0072b2",
+    ReportedStatus.IMPLEMENTED: "#009e73",
+    ReportedStatus.NOT_IMPLEMENTED: "#d55e00",
+    ReportedStatus.SUPERSEDED: "#555555",
+}
+STATUS_PATTERNS = {
+    "": "",
+    ReportedStatus.NOT_STARTED: "/",
+    ReportedStatus.IN_PROGRESS: ".",
+    ReportedStatus.IMPLEMENTED: "\\",
+    ReportedStatus.NOT_IMPLEMENTED: "x",
+    ReportedStatus.SUPERSEDED: "-",
 }
 STATUS_ORDER = ["", *ReportedStatus.values]
 
@@ -45,33 +55,20 @@ def status_over_time_chart(months, counts, div_id="status-over-time"):
                 name=status_label(status),
                 x=labels,
                 y=values,
-                marker={
-                    "color": STATUS_COLOURS[status],
-                    "line": {"color": TEXT_COLOUR, "width": 1},
-                },
+                marker=bar_marker(STATUS_COLOURS[status], STATUS_PATTERNS[status]),
                 hovertemplate=f"%{{x}}<br>{status_label(status)}: %{{y}}<extra></extra>",
             )
         )
     fig.update_layout(
-        title={"text": "Reported status at the end of each month", "x": 0, "xref": "paper"},
         barmode="stack",
         height=420,
         showlegend=True,  # even for one status, so the chart says what the bars count
-        margin={"t": 90, "b": 50, "l": 10, "r": 20},
-        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
-        template="none",
-        font={"family": FONT, "color": TEXT_COLOUR, "size": 14},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
+        margin={"t": 10, "b": 50, "l": 10, "r": 20},
     )
-    fig.update_xaxes(type="category", automargin=True, linecolor=TEXT_COLOUR)
+    fig.update_xaxes(type="category", showgrid=False)
     largest = max((sum(counter.values()) for counter in counts), default=0)
     # Whole ticks: half a recommendation means nothing; plotly picks whole steps above 10.
     fig.update_yaxes(
-        title="Recommendations",
-        rangemode="tozero",
-        automargin=True,
-        gridcolor=GRID_COLOUR,
-        dtick=1 if largest <= 10 else None,
+        title="Recommendations", rangemode="tozero", dtick=1 if largest <= 10 else None
     )
-    return figure_html(fig, div_id)
+    return chart_html(fig, div_id, title="Reported status at the end of each month")

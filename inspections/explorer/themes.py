@@ -40,7 +40,7 @@ import plotly.graph_objects as go
 from django.db import transaction
 from django.db.models import Count
 
-from ratings.charts import FONT, GRID_COLOUR, TEXT_COLOUR, figure_html
+from ratings.charts import bar_marker, chart_html, wrapped_categories
 
 from . import triggers
 
@@ -695,12 +695,15 @@ def theme_counts(theme) -> tuple[list[CountRow], list[CountRow]]:
     return bodies, standards
 
 
-# Strength and area-for-improvement colours as the explorer's tags (GOV.UK green, orange).
+# Okabe and Ito's colour-blind-safe bluish green for strengths, orange for areas for
+# improvement, blue for recommendations, and a light grey for other findings: any two stay
+# apart under simulated protanopia, deuteranopia and tritanopia, and in greyscale
+# (tests/ratings/test_charts_colour_vision.py). Each kind has a pattern too.
 KIND_COLOURS = (
-    ("Strengths", "strengths", "#00703c"),
-    ("Areas for improvement", "improvements", "#f47738"),
-    ("Other findings", "others", "#505a5f"),
-    ("Recommendations", "recommendations", "#1d70b8"),
+    ("Strengths", "strengths", "#009e73", ""),
+    ("Areas for improvement", "improvements", "#e69f00", "/"),
+    ("Other findings", "others", "#dddddd", "."),
+    ("Recommendations", "recommendations", "#0072b2", "x"),
 )
 
 
@@ -719,7 +722,7 @@ def theme_chart(rows: list[CountRow], div_id: str, *, title: str) -> str:
     if len(set(labels)) != len(labels):
         raise ValueError("Each row label must be unique.")
     fig = go.Figure()
-    for name, attribute, colour in KIND_COLOURS:
+    for name, attribute, colour, pattern in KIND_COLOURS:
         values = [getattr(row, attribute) for row in rows]
         if not any(values):
             continue
@@ -729,33 +732,20 @@ def theme_chart(rows: list[CountRow], div_id: str, *, title: str) -> str:
                 x=values,
                 y=labels,
                 orientation="h",
-                marker={"color": colour, "line": {"color": TEXT_COLOUR, "width": 1}},
+                marker=bar_marker(colour, pattern),
                 hovertemplate=f"%{{y}}<br>{name}: %{{x}}<extra></extra>",
             )
         )
+    categories, lines = wrapped_categories(labels)
     fig.update_layout(
-        template="none",
-        title={"text": title, "x": 0, "xref": "paper", "font": {"size": 19}},
         barmode="stack",
-        height=150 + 32 * len(rows),
-        margin={"t": 90, "b": 50, "l": 10, "r": 20},
-        legend={"orientation": "h", "x": 0, "y": 1, "yanchor": "bottom", "traceorder": "normal"},
-        font={"family": FONT, "color": TEXT_COLOUR, "size": 14},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hoverlabel={"font": {"family": FONT}},
+        height=130 + (16 + 18 * lines) * len(rows),
+        margin={"t": 10, "b": 50, "l": 10, "r": 20},
     )
     most = max(row.total for row in rows)
-    fig.update_xaxes(
-        title="Number of records",
-        rangemode="tozero",
-        dtick=1 if most <= 10 else None,
-        automargin=True,
-        gridcolor=GRID_COLOUR,
-        linecolor=TEXT_COLOUR,
-    )
-    fig.update_yaxes(autorange="reversed", automargin=True, linecolor=TEXT_COLOUR)
-    return figure_html(fig, div_id)
+    fig.update_xaxes(title="Number of records", rangemode="tozero", dtick=1 if most <= 10 else None)
+    fig.update_yaxes(autorange="reversed", **categories)
+    return chart_html(fig, div_id, title=title)
 
 
 # --- Recurring recommendations -------------------------------------------------------------

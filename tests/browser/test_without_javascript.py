@@ -1,5 +1,6 @@
 """With JavaScript off the charts cannot draw, but the tables beside them carry the same
-figures, so a user without JavaScript still gets every answer."""
+figures, so a user without JavaScript still gets every answer; a line where each chart
+would be says so."""
 
 import re
 
@@ -21,13 +22,28 @@ def charts_drawn(page):
     return page.locator(".app-chart svg")
 
 
+NO_SCRIPT_NOTE = "This chart needs JavaScript to show; every figure in it is also in a table below."
+
+
+def expect_a_note_for_each_chart(page, count):
+    """Where each chart would be, the note that stands in for it, and not its title."""
+    notes = page.locator(".app-chart").get_by_text(NO_SCRIPT_NOTE, exact=True)
+    expect(notes).to_have_count(count)
+    for note in notes.all():
+        expect(note).to_be_visible()
+    expect(page.locator(".app-chart__title")).to_have_count(count)
+    for title in page.locator(".app-chart__title").all():
+        expect(title).to_be_hidden()
+
+
 def test_overview_tables_without_javascript(
     live_server, published_data, no_js_page, page, audit, goto_without_scripts
 ):
-    url = f"{live_server.url}/"
+    url = f"{live_server.url}/regions/london/"
     no_js_page.goto(url)
     expect(no_js_page.locator("body")).not_to_have_class(re.compile(r"\bjs-enabled\b"))
     expect(charts_drawn(no_js_page)).to_have_count(0)
+    expect_a_note_for_each_chart(no_js_page, 2)  # the ranking and the spread of ratings
 
     heatmap = no_js_page.get_by_role("table", name="Ratings by PDU (rows) and standard (columns)")
     expect(heatmap).to_be_visible()
@@ -52,6 +68,7 @@ def test_overview_tables_without_javascript(
     # axe needs JavaScript: audit the same HTML with its scripts removed instead.
     goto_without_scripts(page, url)
     expect(charts_drawn(page)).to_have_count(0)
+    expect_a_note_for_each_chart(page, 2)
     audit.check(page, "no-js-overview-audited")
     audit.assert_clean()
 
@@ -62,6 +79,7 @@ def test_pdu_page_tables_without_javascript(
     url = f"{live_server.url}/pdus/lambeth/"
     no_js_page.goto(url)
     expect(charts_drawn(no_js_page)).to_have_count(0)
+    expect_a_note_for_each_chart(no_js_page, 1)
     expect(no_js_page.get_by_role("heading", level=1)).to_have_text("Lambeth PDU")
     key_questions = no_js_page.get_by_role("table", name="2.2 Assessment: key questions")
     expect(key_questions).to_be_visible()
@@ -87,10 +105,13 @@ def test_compare_form_works_without_javascript(
     expect(no_js_page).to_have_url(re.compile(r"pdu=lambeth&pdu=newham"))
     table = no_js_page.get_by_role("table", name="Each standard's rating for each PDU")
     expect(table).to_be_visible()
-    expect(
-        no_js_page.get_by_role("table", name="Key-question percentages for each PDU")
-    ).to_be_visible()
+    # The key-question figures are in the page (some may be folded in a details element).
+    key_questions = no_js_page.locator("table").filter(
+        has=no_js_page.locator("caption", has_text="Key-question percentages for each PDU")
+    )
+    expect(key_questions.first).to_be_attached()
     expect(charts_drawn(no_js_page)).to_have_count(0)
+    expect_a_note_for_each_chart(no_js_page, 1)
     audit.check(no_js_page, "no-js-compare", axe=False)
 
     goto_without_scripts(page, no_js_page.url)

@@ -124,6 +124,44 @@ def test_labels_cannot_break_out_of_the_data_block():
     assert data[0]["y"] == [label]  # escaped, not altered
 
 
+def test_charts_put_their_title_in_the_html_where_it_can_wrap(any_chart):
+    div_id = re.search(r'<div id="([a-z-]+)" class="plotly-graph-div"', any_chart).group(1)
+    _, layout, _ = plot_args(any_chart, div_id)
+    assert "title" not in layout  # plotly's title would not wrap on a narrow screen
+    assert re.search(rf'<p class="govuk-body app-chart__title" id="{div_id}-title">\w', any_chart)
+
+
+def test_chart_titles_are_escaped():
+    html = charts.score_ranking_chart(RANKING, "x", title="Ranks <b>& scores</b>")
+    assert "Ranks &lt;b&gt;&amp; scores&lt;/b&gt;</p>" in html
+
+
+def test_charts_say_they_need_javascript_where_they_would_be(any_chart):
+    # Shown only without JavaScript (static/css/app.css), as the table stands in.
+    assert re.search(
+        r'class="plotly-graph-div"[^>]*></div><p class="govuk-body app-chart__no-js">'
+        r"This chart needs JavaScript to show; every figure in it is also in a table below.</p>",
+        any_chart,
+    )
+
+
+def test_charts_put_the_legend_in_a_row_above_the_plot(any_chart):
+    div_id = re.search(r'<div id="([a-z-]+)" class="plotly-graph-div"', any_chart).group(1)
+    _, layout, _ = plot_args(any_chart, div_id)
+    assert layout["showlegend"] is True
+    assert layout["legend"]["orientation"] == "h"
+    assert (layout["legend"]["y"], layout["legend"]["yanchor"]) == (1, "bottom")
+
+
+def test_long_category_labels_wrap_but_the_data_keeps_them():
+    standards = ["2.4 Implementation and delivery", "1.1 Leadership"]
+    html = charts.rating_distribution_chart(standards, {"Good": [1, 2]}, "x")
+    (trace,), layout, _ = plot_args(html, "x")
+    assert trace["y"] == standards
+    assert layout["yaxis"]["tickvals"] == standards
+    assert layout["yaxis"]["ticktext"] == ["2.4 Implementation and<br>delivery", "1.1 Leadership"]
+
+
 def test_a_chart_needs_a_div_id():
     with pytest.raises(ValueError, match="div_id"):
         charts.score_ranking_chart(RANKING, "")
@@ -133,39 +171,63 @@ def test_a_chart_needs_a_div_id():
 
 
 def test_score_ranking_puts_the_first_row_on_top(ranking_html):
-    (bar,), layout, _ = plot_args(ranking_html, "score-ranking")
-    assert bar["orientation"] == "h"
-    assert bar["y"] == ["North Yorkshire", "Hull", "Leeds", "Bradford"]
+    data, layout, _ = plot_args(ranking_html, "score-ranking")
+    assert all(bar["orientation"] == "h" for bar in data)
+    assert layout["yaxis"]["categoryorder"] == "array"
+    assert layout["yaxis"]["categoryarray"] == ["North Yorkshire", "Hull", "Leeds", "Bradford"]
     assert layout["yaxis"]["autorange"] == "reversed"
 
 
+def test_score_ranking_draws_a_series_for_each_rating_in_the_scales_order(ranking_html):
+    data, layout, _ = plot_args(ranking_html, "score-ranking")
+    assert [bar["name"] for bar in data] == [
+        "Outstanding",
+        "Good",
+        "Requires improvement",
+        "Inadequate",
+    ]
+    assert [bar["y"] for bar in data] == [["North Yorkshire"], ["Hull"], ["Leeds"], ["Bradford"]]
+    assert layout["showlegend"] is True  # the legend names each colour and pattern
+
+
 def test_score_ranking_bars_are_score_over_maximum(ranking_html):
-    (bar,), layout, _ = plot_args(ranking_html, "score-ranking")
-    assert bar["x"] == pytest.approx([100 * 22 / 24, 100 * 13 / 21, 25, 0])
+    data, layout, _ = plot_args(ranking_html, "score-ranking")
+    assert [bar["x"][0] for bar in data] == pytest.approx([100 * 22 / 24, 100 * 13 / 21, 25, 0])
     assert layout["xaxis"]["range"] == [0, 100]
     assert layout["xaxis"]["title"]["text"]
 
 
-def test_score_ranking_writes_score_and_rating_on_the_bar(ranking_html):
-    (bar,), _, _ = plot_args(ranking_html, "score-ranking")
-    assert bar["text"][2] == "6/24 Requires improvement"
+def test_score_ranking_writes_the_score_on_the_bar(ranking_html):
+    data, _, _ = plot_args(ranking_html, "score-ranking")
+    assert data[2]["text"] == ["6/24"]
+    assert "Requires improvement" in data[2]["hovertemplate"]
 
 
 def test_score_ranking_colours_bars_by_rating(ranking_html):
-    (bar,), _, _ = plot_args(ranking_html, "score-ranking")
-    assert bar["marker"]["color"] == ["#005a30", "#cfe4dc", "#fff7bf", "#aa2a16"]
-    assert bar["insidetextfont"]["color"] == ["#ffffff", "#083d29", "#594d00", "#ffffff"]
+    data, _, _ = plot_args(ranking_html, "score-ranking")
+    assert [bar["marker"]["color"] for bar in data] == ["#005a30", "#cfe4dc", "#fff7bf", "#aa2a16"]
+
+
+def test_score_ranking_writes_the_score_beside_the_bar_unshrunk(ranking_html):
+    data, layout, _ = plot_args(ranking_html, "score-ranking")
+    for bar in data:
+        assert (bar["textposition"], bar["constraintext"]) == ("outside", "none")
+        assert bar["textfont"]["color"] == charts.TEXT_COLOUR
+    assert layout["margin"]["r"] >= 40  # room for "24/24" beside a full bar
 
 
 def test_score_ranking_writes_a_zero_score_beside_the_axis(ranking_html):
     _, layout, _ = plot_args(ranking_html, "score-ranking")
     assert [a["text"] for a in layout["annotations"]] == ["0/24 Inadequate"]
+    data, _, _ = plot_args(ranking_html, "score-ranking")
+    assert data[3]["text"] == [""]  # not written twice
 
 
 def test_score_ranking_takes_stored_rating_values():
     html = charts.score_ranking_chart([("Leeds", 6, 24, Rating.REQUIRES_IMPROVEMENT)], "x")
     (bar,), _, _ = plot_args(html, "x")
-    assert bar["text"] == ["6/24 Requires improvement"]
+    assert bar["name"] == "Requires improvement"
+    assert bar["text"] == ["6/24"]
 
 
 @pytest.mark.parametrize(
