@@ -128,8 +128,12 @@ def results_for(inspections: list[Inspection], standards: list[Standard], chosen
     for rating in StandardRating.objects.filter(inspection__in=shown):
         ratings[rating.inspection_id][rating.standard_id] = rating
     scores = defaultdict(dict)
-    for score in KeyQuestionScore.objects.filter(inspection__in=shown):
-        scores[score.inspection_id][score.key_question_id] = score.percent_yes
+    # Plain values, not model instances: at national size there are thousands.
+    for inspection_id, question_id, percent in KeyQuestionScore.objects.filter(
+        inspection__in=shown
+    ).values_list("inspection_id", "key_question_id", "percent_yes"):
+        scores[inspection_id][question_id] = percent
+    questions = {standard.pk: list(standard.key_questions.all()) for standard in standards}
     results = []
     for inspection in shown:
         standard_results = []
@@ -142,7 +146,7 @@ def results_for(inspections: list[Inspection], standards: list[Standard], chosen
                     if inspection.cases_inspected
                     else None,
                 )
-                for question in standard.key_questions.all()
+                for question in questions[standard.pk]
                 if question.pk in scores[inspection.pk]
             ]
             standard_results.append(
@@ -222,22 +226,6 @@ def region_ratings(inspections: list[Inspection], versions, asked=None) -> Regio
         if latest_version[result.body.pk] != version:
             result.later_version = latest_version[result.body.pk]
     return RegionRatings(version, standards, results, choices, len(latest))
-
-
-def with_neighbours(body: Body, history: list[Inspection]) -> list[PDUResult]:
-    """The latest rated inspection of the PDU `body`, under whichever framework version, with
-    the latest of its region's other PDUs under that version; `history` is its published
-    inspections with their programmes, latest first (five queries; none without one)."""
-    version = next((i.programme for i in history if i.programme.has_ratings), None)
-    if version is None:
-        return []
-    under_version = rated_inspections(version)
-    neighbours = (
-        under_version.filter(body__region=body.region)
-        if body.region
-        else under_version.filter(body=body)
-    )
-    return latest_results(neighbours, rated_standards(version))
 
 
 def ranked(results: list[PDUResult]) -> list[PDUResult]:

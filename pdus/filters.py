@@ -2,6 +2,8 @@
 
 import django_filters
 from django import forms
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import Coalesce
 
 from inspections.models import Inspection
 from ratings.models import Programme, Rating
@@ -77,9 +79,18 @@ class PDUInspectionFilter(django_filters.FilterSet):
         ),
     )
 
+    latest = django_filters.ChoiceFilter(
+        label="Inspections",
+        choices=[("yes", "Each PDU's latest under each programme")],
+        empty_label="Every inspection",
+        method="latest_only",
+        widget=govuk_select(),
+        error_messages=invalid_choice("Select which inspections from the list"),
+    )
+
     class Meta:
         model = Inspection
-        fields = ["region", "overall_rating", "programme", "year"]
+        fields = ["region", "overall_rating", "programme", "year", "latest"]
         form = GOVUKFilterForm
 
     def __init__(self, *args, **kwargs):
@@ -89,3 +100,15 @@ class PDUInspectionFilter(django_filters.FilterSet):
             Inspection.objects.published().of_pdus().dates("fieldwork_start", "year", order="DESC")
         )
         self.filters["year"].extra["choices"] = [(str(d.year), str(d.year)) for d in years]
+
+    def latest_only(self, queryset, name, value):
+        """Each PDU's latest published inspection under each programme, as the overviews
+        count them (by fieldwork, else publication, as pdus.history orders them), so a count
+        on an overview links to the very PDUs it counts."""
+        latest = (
+            Inspection.objects.published()
+            .filter(body=OuterRef("body"), programme=OuterRef("programme"))
+            .order_by(Coalesce("fieldwork_start", "published").desc(nulls_last=True), "-pk")
+            .values("pk")[:1]
+        )
+        return queryset.filter(pk=Subquery(latest))

@@ -140,6 +140,18 @@ class CompareForm(forms.Form):
         cleaned.update(pdus=chosen, version=version, standard=standard)
         return cleaned
 
+    def lone_pdu(self):
+        """(the PDU, the version to compare it under) where one PDU alone was chosen, too few
+        to compare, so the page can offer PDUs like it; else None."""
+        if not self.is_bound or self.is_valid() or self.cleaned_data.get("region"):
+            return None
+        chosen = list(self.cleaned_data.get("pdu") or [])
+        if len(chosen) != 1:
+            return None
+        pdu = chosen[0]
+        asked = self.version_named(self.data.get("version"))
+        return pdu, asked or next(v for v in self.versions if v.pk == pdu.latest_version)
+
     def version_last_inspected(self, pdus):
         """The framework version all of `pdus` were last inspected under; where they differ,
         the user is asked to choose, as each version rates its own standards."""

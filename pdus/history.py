@@ -8,10 +8,11 @@ refreshed framework's standard of the same name is another standard, never a cha
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from inspections.models import Inspection
-from ratings.models import Standard, StandardRating
+from ratings.models import KeyQuestion, KeyQuestionScore, Standard, StandardRating
+from ratings.statistics import Estimate, can_tell_apart, estimate
 
 from . import rules
 
@@ -48,7 +49,13 @@ def rating_steps(bodies) -> dict[int, list[RatingStep]]:
     many inspections. Each step's ratings have their standard and inspection loaded."""
     ratings = StandardRating.objects.filter(
         inspection__body__in=bodies, inspection__is_published=True
-    ).select_related("standard", "inspection__programme")
+    ).select_related("standard__programme", "inspection__programme")
+    return steps_from(ratings)
+
+
+def steps_from(ratings) -> dict[int, list[RatingStep]]:
+    """As rating_steps(), from ratings already loaded with their standards and inspections
+    (no query)."""
     by_standard = defaultdict(list)
     for rating in ratings:
         by_standard[rating.inspection.body_id, rating.standard_id].append(rating)
@@ -78,10 +85,65 @@ class OverallStep:
         return rules.rating_change(self.previous.overall_rating, self.inspection.overall_rating)
 
 
+def _estimate(score: KeyQuestionScore) -> Estimate | None:
+    cases = score.inspection.cases_inspected
+    return estimate(score.percent_yes, cases) if cases else None
+
+
+@dataclass
+class PercentStep:
+    """A key question's percentage 'yes' in one inspection, and the same key question's in
+    the body's latest earlier inspection that published it (None where none did). A key
+    question belongs to one framework version's standard, so both are under one version."""
+
+    score: KeyQuestionScore
+    previous: KeyQuestionScore | None
+
+    @property
+    def estimate(self) -> Estimate | None:
+        return _estimate(self.score)
+
+    @property
+    def change(self) -> str:
+        """rules.IMPROVED, DECLINED or UNCHANGED; "" with nothing to compare."""
+        if self.previous is None:
+            return ""
+        return rules.percent_change(self.previous.percent_yes, self.score.percent_yes)
+
+    @property
+    def points(self):
+        """How many percentage points it moved, up or down."""
+        return abs(self.score.percent_yes - self.previous.percent_yes) if self.previous else 0
+
+    @property
+    def within_chance(self) -> bool:
+        """Whether the two samples' 95% intervals overlap, so the move may be chance."""
+        if self.previous is None or not self.change or self.change == rules.UNCHANGED:
+            return False
+        now, before = self.estimate, _estimate(self.previous)
+        return bool(now and before) and not can_tell_apart(now, before)
+
+
+@dataclass
+class KeyQuestionHistoryRow:
+    key_question: KeyQuestion
+    # One per inspection, as RatingsByInspection lists them; where it has no percentage,
+    # why, in words.
+    cells: list[PercentStep | str]
+
+
+def missing(inspection: Inspection, standard: Standard) -> str:
+    """Why an inspection has no percentage for a key question of `standard`."""
+    if inspection.programme_id != standard.programme_id:
+        return "Not a key question of this inspection's standards"
+    return "Not published in this inspection"
+
+
 @dataclass
 class HistoryRow:
     standard: Standard
     cells: list[RatingStep | None]  # one per inspection, as RatingsByInspection lists them
+    key_questions: list[KeyQuestionHistoryRow] = field(default_factory=list)
 
     @property
     def version(self):
@@ -103,15 +165,21 @@ class RatingsByInspection:
         return len({inspection.programme_id for inspection in self.inspections}) > 1
 
 
-def ratings_by_inspection(body, inspections) -> RatingsByInspection | None:
-    """Each standard's rating in each of the body's rated inspections, with how it changed
-    (one query); None unless two or more of `inspections`, the body's published ones with
-    their programmes, rated it on the four-point scale (and then no query)."""
+def ratings_by_inspection(
+    body, inspections, ratings=None, scores=None
+) -> RatingsByInspection | None:
+    """Each standard's rating and each key question's percentage in each of the body's
+    rated inspections, with how they changed; None unless two or more of `inspections`,
+    the body's published ones with their programmes, rated it on the four-point scale
+    (and then no query). `ratings` and `scores`, where given, are the body's published
+    ones loaded with their inspections (and programmes), standards and key questions: then
+    no query, else two."""
     if sum(i.programme.has_ratings for i in inspections) < 2:
         return None
+    found = rating_steps([body]) if ratings is None else steps_from(ratings)
     steps = {
         inspection_id: inspection_steps
-        for inspection_id, inspection_steps in rating_steps([body]).items()
+        for inspection_id, inspection_steps in found.items()
         if inspection_steps[0].rating.inspection.programme.has_ratings
     }
     if len(steps) < 2:
@@ -133,9 +201,82 @@ def ratings_by_inspection(body, inspections) -> RatingsByInspection | None:
         for inspection_steps in steps.values()
         for step in inspection_steps
     }
+    if scores is None:
+        scores = KeyQuestionScore.objects.filter(inspection__in=rated).select_related(
+            "key_question", "inspection"
+        )
+    percents = percent_steps([s for s in scores if s.inspection_id in {i.pk for i in rated}])
     rows = [
-        HistoryRow(standard, [cells.get((i.pk, standard.pk)) for i in rated])
+        HistoryRow(
+            standard,
+            [cells.get((i.pk, standard.pk)) for i in rated],
+            [
+                KeyQuestionHistoryRow(
+                    question,
+                    [by_inspection.get(i.pk) or missing(i, standard) for i in rated],
+                )
+                for question, by_inspection in percents.get(standard.pk, [])
+            ],
+        )
         for standard in standards
         if standard.is_rated
     ]
     return RatingsByInspection(rated, overall, rows)
+
+
+def percent_steps(scores) -> dict[int, list[tuple[KeyQuestion, dict[int, PercentStep]]]]:
+    """{standard id: [(key question, {inspection id: its step})] in the questions' order}
+    from one body's scores, loaded with their key questions and inspections (no query)."""
+    series = defaultdict(list)
+    for score in scores:
+        series[score.key_question_id].append(score)
+    by_standard = defaultdict(list)
+    for found in series.values():
+        found.sort(key=lambda s: newest_first(s.inspection))
+        steps = {
+            score.inspection_id: PercentStep(score, previous)
+            for score, previous in zip(found, [*found[1:], None], strict=True)
+        }
+        question = found[0].key_question
+        by_standard[question.standard_id].append((question, steps))
+    for questions in by_standard.values():
+        questions.sort(key=lambda pair: pair[0].position)
+    return dict(by_standard)
+
+
+@dataclass
+class FollowUps:
+    """What one later report says of an earlier inspection's recommendations:
+    `counts` are (verdict label, how many) in the order met, partly met, not met."""
+
+    earlier: Inspection
+    later: Inspection
+    counts: list[tuple[str, int]]
+    recommendations: int  # of the earlier inspection
+    followed_up: int
+
+
+def follow_ups(recommendations) -> dict[int, FollowUps]:
+    """{earlier inspection id: what the later report says of its recommendations} from
+    recommendations loaded with their inspections and follow-ups (no query)."""
+    by_inspection = defaultdict(list)
+    for recommendation in recommendations:
+        by_inspection[recommendation.inspection_id].append(recommendation)
+    found = {}
+    for inspection_id, listed in by_inspection.items():
+        verdicts = [r.published_follow_up for r in listed if r.published_follow_up]
+        if not verdicts:
+            continue
+        order = {value: n for n, (value, _) in enumerate(type(verdicts[0]).Verdict.choices)}
+        counted = defaultdict(int)
+        for follow_up in verdicts:
+            counted[follow_up.verdict] += 1
+        labels = dict(type(verdicts[0]).Verdict.choices)
+        found[inspection_id] = FollowUps(
+            listed[0].inspection,
+            verdicts[0].inspection,
+            [(labels[v], counted[v]) for v in sorted(counted, key=order.get)],
+            len(listed),
+            len(verdicts),
+        )
+    return found

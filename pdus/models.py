@@ -34,15 +34,6 @@ class RegionQuerySet(models.QuerySet):
             )
         )
 
-    def busiest(self):
-        """The region with the most published inspections of its PDUs: the overview's default."""
-        published = models.Q(bodies__kind="pdu", bodies__inspections__is_published=True)
-        return (
-            self.annotate(inspected=models.Count("bodies__inspections", filter=published))
-            .order_by("-inspected", "name")
-            .first()
-        )
-
 
 class Region(models.Model):
     """A Probation Service region, e.g. London (12 in England and Wales)."""

@@ -18,6 +18,14 @@ def rating_change(previous: str, current: str) -> str:
     return IMPROVED if POINTS[current] > POINTS[previous] else DECLINED
 
 
+def percent_change(previous, current) -> str:
+    """How a key question's percentage 'yes' moved between two inspections under one
+    framework version: IMPROVED (up), DECLINED (down) or UNCHANGED."""
+    if current == previous:
+        return UNCHANGED
+    return IMPROVED if current > previous else DECLINED
+
+
 def when_inspected(fieldwork_start: date | None, published: date | None) -> date:
     """When an inspection took place, as far as its sources say: fieldwork, else publication.
     One with neither counts as the earliest, so that a dated inspection is always the latest."""
@@ -54,3 +62,12 @@ def average_name(counts, region_name: str = "") -> str:
         return f"Average of {other_pdus(counts[0], region_name)}"
     where = f"{region_name} " if region_name else ""
     return f"Average of {counts[0]} to {counts[-1]} other {where}PDUs"
+
+
+def ordinal(number: int) -> str:
+    """1st, 2nd, 3rd, 4th, 11th, 12th, 13th, 21st, 101st."""
+    if 10 <= number % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"

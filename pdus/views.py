@@ -1,8 +1,10 @@
 import pandas as pd
+from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseBadRequest
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -10,10 +12,10 @@ from django_tables2 import SingleTableMixin
 from inspections.models import ContextFigure, DataQualityNote, Finding, Inspection
 from inspections.web.exports import FORMATS, dataframe_response
 from inspections.web.navigation import BreadcrumbsMixin, region_crumbs
-from ratings.models import Programme
+from ratings.models import Programme, Rating
 from recommendations.models import Recommendation
 
-from . import rules
+from . import changes, national, rules
 from .dashboard import (
     averaged_pdus,
     compare,
@@ -21,7 +23,6 @@ from .dashboard import (
     comparison_rows,
     distribution_chart,
     findings_by_section,
-    latest_results,
     pdu_key_question_chart,
     ranked,
     ranking_chart,
@@ -31,13 +32,15 @@ from .dashboard import (
     rating_distribution,
     region_averages,
     region_ratings,
+    results_for,
     standard_sections,
-    with_neighbours,
 )
 from .filters import PDUInspectionFilter
-from .forms import CompareForm
-from .history import latest_first, ratings_by_inspection
+from .forms import MAX_PDUS, CompareForm
+from .history import follow_ups
 from .models import Body, Region
+from .pdu_page import pdu_page
+from .similar import similar_choices, similar_to_pdu
 from .tables import PDUInspectionTable, pdu_inspections_frame
 
 
@@ -87,49 +90,112 @@ class PDUListView(SingleTableMixin, FilterView):
         return super().render_to_response(context, **response_kwargs)
 
 
+def version_asked(request, versions):
+    """The framework version named by ?version=, None where none is; 404 for an unknown one."""
+    asked = request.GET.get("version")
+    version = next((v for v in versions if v.slug == asked), None)
+    if asked and version is None:
+        raise Http404("No PDU inspection is published under a framework version of that slug.")
+    return version
+
+
+class NationalOverviewView(TemplateView):
+    """England and Wales at a glance: each region's ratings, every standard's and key
+    question's figures nationally and by region, and the PDUs ranked nationally; ?region=
+    (the region switcher's select) goes to that region's overview."""
+
+    template_name = "pdus/national_overview.html"
+
+    def get(self, request, *args, **kwargs):
+        slug = request.GET.get("region")
+        if slug:
+            region = get_object_or_404(Region.objects.public(), slug=slug)
+            url = reverse("pdus:region_overview", args=[region.slug])
+            version = request.GET.get("version")
+            return redirect(f"{url}?{urlencode({'version': version})}" if version else url)
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        versions = list(rated_versions())
+        inspections = list(
+            rated_inspections().select_related("body__region", "body__district", "programme")
+        )
+        shown = region_ratings(inspections, versions, version_asked(self.request, versions))
+        rated = [s for s in shown.standards if s.is_rated]
+        everywhere = national.area("England and Wales", None, shown.results, rated)
+        regions = national.by_region(shown.results, rated)
+        ranking = national.ranked_page(ranked(shown.results), self.request.GET.get("page"))
+        all_regions = list(Region.objects.public().order_by("name"))
+        with_results = {area.region.pk for area in regions}
+        return super().get_context_data(
+            freshness=Inspection.objects.published().freshness(),
+            programme=shown.version,
+            version_choices=shown.choices,
+            inspected_pdus=shown.inspected_pdus,
+            standards=rated,
+            results=shown.results,
+            national=everywhere,
+            regions=regions,
+            all_regions=all_regions,
+            regions_without=[r for r in all_regions if r.pk not in with_results],
+            most_inadequate=national.most_inadequate(regions),
+            standard_tables=national.standard_tables(everywhere, regions, rated),
+            ranking=ranking,
+            page_range=ranking.paginator.get_elided_page_range(
+                ranking.number, on_each_side=1, on_ends=1
+            ),
+            **kwargs,
+        )
+
+
 class RegionOverviewView(BreadcrumbsMixin, TemplateView):
     """A region at a glance: every PDU's ratings, the ranking, and how ratings spread."""
 
     template_name = "pdus/region_overview.html"
 
     def get_region(self):
-        if "slug" in self.kwargs:
-            return get_object_or_404(Region.objects.public(), slug=self.kwargs["slug"])
-        return Region.objects.public().busiest()
+        # Every public region, in one query: the page links to the others.
+        self.regions = list(Region.objects.public().order_by("name"))
+        region = next((r for r in self.regions if r.slug == self.kwargs["slug"]), None)
+        if region is None:
+            raise Http404("No public region has that slug.")
+        return region
 
     def get_breadcrumbs(self):
-        if "slug" not in self.kwargs:
-            return []
         return [("Overview", reverse("pdus:overview")), (self.region.name, None)]
 
     def get_context_data(self, **kwargs):
         self.region = region = self.get_region()
-        if region is None:
-            return super().get_context_data(region=region, **kwargs)
         versions = list(rated_versions())
-        asked = self.request.GET.get("version")
-        version = next((v for v in versions if v.slug == asked), None)
-        if asked and version is None:
-            raise Http404("No PDU inspection is published under a framework version of that slug.")
+        version = version_asked(self.request, versions)
+        # Every region's: the region's figures beside England and Wales', in as many queries.
         inspections = list(
-            rated_inspections()
-            .filter(body__region=region)
-            .select_related("body__region", "body__district", "programme")
+            rated_inspections().select_related("body__region", "body__district", "programme")
         )
-        shown = region_ratings(inspections, versions, version)
+        shown, nation = national.region_in_nation(inspections, region, versions, version)
         results = shown.results
         rated = [s for s in shown.standards if s.is_rated]
+        nation_regions = {r.body.region_id for r in nation}
         ranking = ranked(results)
         distribution = rating_distribution(results, rated)
         published = Inspection.objects.published().filter(body__region=region)
         return super().get_context_data(
             region=region,
-            regions=Region.objects.public().order_by("name"),
+            regions=self.regions,
             freshness=Inspection.objects.published().freshness(),
             programme=shown.version,
             version_choices=shown.choices,
             standards=rated,
             results=results,
+            against_nation=national.against_nation(
+                national.area(region.name, region, results, rated),
+                national.area("England and Wales", None, nation, rated),
+                rated,
+            )
+            if results
+            else [],
+            nation_pdus=len(nation),
+            nation_regions=len(nation_regions),
             ranking=ranking,
             maximum_scores=sorted({r.inspection.max_score for r in ranking}),
             distribution=distribution,
@@ -167,11 +233,17 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
     def get_context_data(self, **kwargs):
         body = self.object
         inspections = Inspection.objects.published().filter(body=body)
-        history = latest_first(inspections.select_related("programme"))
-        region_results = with_neighbours(body, history)
-        latest = next((r for r in region_results if r.body.pk == body.pk), None)
-        averages = region_averages(region_results, exclude=body)
-        averaged = averaged_pdus(region_results, exclude=body)
+        page = pdu_page(body)
+        # With its tracking, for its status, and a later report's verdict: no query per
+        # recommendation.
+        recommendations = list(
+            Recommendation.objects.filter(inspection__in=inspections)
+            .select_related("addressee", "inspection", "tracking", "follow_up__inspection")
+            .order_by("inspection", "position")
+        )
+        history, latest = page.history, page.latest
+        averages = region_averages(page.region_results, exclude=body)
+        averaged = averaged_pdus(page.region_results, exclude=body)
         sections = []
         if latest is not None:
             sections = standard_sections(latest, findings_by_section(latest.inspection), averages)
@@ -184,17 +256,23 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
             .filter(Q(inspection__isnull=True) | Q(inspection__in=inspections))
             .select_related("source_document"),
             inspections=history,
-            ratings_by_inspection=ratings_by_inspection(body, history),
+            ratings_by_inspection=page.ratings_by_inspection,
             latest=latest,
+            standing=page.standing,
+            # Each section with where the PDU stands on its standard (None for a report's
+            # other headings).
+            section_standings=[
+                (s, page.standing.for_standard(s.result.standard) if s.result else None)
+                for s in sections
+            ],
             sections=sections,
             averaged_pdus=averaged,
             averaged_over=rules.other_pdus(len(averaged), body.region.name if body.region else ""),
             averaged_names=rules.joined([pdu.short_name for pdu in averaged]),
             key_question_chart=pdu_key_question_chart(latest, averages) if latest else "",
-            # With its tracking, for its status: no query per recommendation.
-            recommendations=Recommendation.objects.filter(inspection__in=inspections)
-            .select_related("addressee", "inspection", "tracking")
-            .order_by("inspection", "position"),
+            recommendations=recommendations,
+            # What each later report says of the earlier inspection's recommendations.
+            follow_ups=list(follow_ups(recommendations).values()),
             notes=DataQualityNote.objects.filter(inspection__in=inspections).select_related(
                 "source_document", "compared_document"
             ),
@@ -226,8 +304,15 @@ class CompareView(BreadcrumbsMixin, TemplateView):
         if form.is_bound and form.is_valid():
             version = form.cleaned_data["version"]
             standards = rated_standards(version)
-            results = latest_results(
-                rated_inspections(version).filter(body__in=form.cleaned_data["pdus"]),
+            # Every PDU's, once: the PDUs compared, and those like them (similar_choices()).
+            under_version = list(
+                rated_inspections(version).select_related(
+                    "body__region", "body__district", "programme"
+                )
+            )
+            compared = {pdu.pk for pdu in form.cleaned_data["pdus"]}
+            results = results_for(
+                [i for i in under_version if i.body_id in compared],
                 standards,
                 chosen={i.pk for i in form.cleaned_data["inspection"]},
             )
@@ -237,9 +322,18 @@ class CompareView(BreadcrumbsMixin, TemplateView):
                 return dataframe_response(
                     pd.DataFrame(rows), comparison_download_name(form.cleaned_data), file_format
                 )
+        similar = []
+        if comparison:
+            similar = similar_choices(
+                [r.inspection for r in comparison.results], version, under_version
+            )
+        elif lone := form.lone_pdu():
+            similar = similar_to_pdu(*lone)
         context = self.get_context_data(
             form=form,
             comparison=comparison,
+            similar=similar,
+            max_pdus=MAX_PDUS,
             inspection_choices=inspection_choices(comparison.results, request.GET)
             if comparison
             else [],
@@ -285,3 +379,47 @@ def findings_links(comparison, params) -> list[tuple]:
             (row.standard, f"?{query.urlencode()}#findings", row.standard == comparison.standard)
         )
     return links
+
+
+class ChangesView(BreadcrumbsMixin, TemplateView):
+    """How ratings moved between each PDU's two latest inspections under one framework
+    version, standard by standard, across England and Wales; ?standard= with ?move= (up,
+    same, down) or ?from= and ?to= (ratings) lists the PDUs behind a count."""
+
+    template_name = "pdus/changes.html"
+
+    def get_breadcrumbs(self):
+        return [("Overview", reverse("pdus:overview")), ("Changes between inspections", None)]
+
+    def get_context_data(self, **kwargs):
+        params = self.request.GET
+        found = changes.national_changes(params.get("version", ""))
+        if found is None:
+            raise Http404("No PDU was inspected twice under a framework version of that slug.")
+        chosen, listed = None, []
+        if params.get("standard"):
+            chosen = found.find(params["standard"])
+            if chosen is None:
+                raise Http404("No standard of that slug was rated under this version.")
+            # Paged: the PDUs behind one count grow with the data.
+            listed = Paginator(
+                chosen.chosen(params.get("move", ""), params.get("from", ""), params.get("to", "")),
+                changes.LISTED_PER_PAGE,
+            ).get_page(params.get("page"))
+        return super().get_context_data(
+            changes=found,
+            chosen=chosen,
+            listed=listed,
+            listed_pages=listed.paginator.get_elided_page_range(
+                listed.number, on_each_side=1, on_ends=1
+            )
+            if listed
+            else [],
+            move=params.get("move", ""),
+            before=params.get("from", ""),
+            after=params.get("to", ""),
+            before_label=dict(Rating.choices).get(params.get("from", ""), ""),
+            after_label=dict(Rating.choices).get(params.get("to", ""), ""),
+            scale=changes.SCALE,
+            **kwargs,
+        )

@@ -62,3 +62,49 @@ def can_tell_apart(a: Estimate, b: Estimate) -> bool:
     data might not support. Intervals that only touch count as overlapping.
     """
     return a.high < b.low or b.high < a.low
+
+
+# Student's t, 97.5th percentile, by degrees of freedom: a mean over a handful of PDUs
+# needs a wider interval than the normal's 1.96.
+_T_975 = (
+    12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228,
+    2.201, 2.179, 2.160, 2.145, 2.131, 2.120, 2.110, 2.101, 2.093, 2.086,
+    2.080, 2.074, 2.069, 2.064, 2.060, 2.056, 2.052, 2.048, 2.045, 2.042,
+)  # fmt: skip
+
+
+def t_quantile(degrees_of_freedom: int) -> float:
+    """The two-sided 95% quantile of Student's t (beyond 30 degrees of freedom, the
+    Cornish-Fisher expansion's first term, within 0.001 of the exact value)."""
+    if degrees_of_freedom < 1:
+        raise ValueError(f"t needs at least one degree of freedom, not {degrees_of_freedom}.")
+    if degrees_of_freedom <= len(_T_975):
+        return _T_975[degrees_of_freedom - 1]
+    return Z_95 + (Z_95**3 + Z_95) / (4 * degrees_of_freedom)
+
+
+@dataclass(frozen=True)
+class Mean:
+    """A mean of PDUs' percentages, how many PDUs it is over, and its 95% interval (None
+    over one PDU: one figure says nothing of how PDUs vary)."""
+
+    mean: float
+    n: int
+    low: float | None
+    high: float | None
+
+
+def mean_interval(values) -> Mean:
+    """The mean of `values` (percentages, one per PDU) with a 95% t interval from how much
+    they vary between PDUs, which takes in each PDU's own sampling error too; clipped to
+    0-100."""
+    values = [float(v) for v in values]
+    if not values:
+        raise ValueError("A mean needs at least one value.")
+    n = len(values)
+    mean = sum(values) / n
+    if n == 1:
+        return Mean(mean, 1, None, None)
+    spread = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
+    half_width = t_quantile(n - 1) * spread / math.sqrt(n)
+    return Mean(mean, n, max(0.0, mean - half_width), min(100.0, mean + half_width))

@@ -17,7 +17,14 @@ from inspections.web.audit import AuditHistoryMixin
 
 from . import rules
 from .deletions import deletions_by
-from .models import DeletionRecord, DirectorProfile, ProgressUpdate, Recommendation, Tracking
+from .models import (
+    DeletionRecord,
+    DirectorProfile,
+    FollowUp,
+    ProgressUpdate,
+    Recommendation,
+    Tracking,
+)
 
 
 class RecordedDeletionMixin:
@@ -68,6 +75,18 @@ class RecommendationAdmin(
     @admin.display(description="recommendation")
     def short_text(self, recommendation):
         return recommendation.text[:100]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(LookupSafeMixin, admin.ModelAdmin):
+    """A later report's verdict on an earlier recommendation, entered as the report states
+    it; the model checks that the inspection is a later one of the same body."""
+
+    list_display = ["recommendation", "verdict", "inspection", "source_section"]
+    list_filter = ["verdict", "inspection__body__region"]
+    list_select_related = ["recommendation", "inspection"]
+    search_fields = ["recommendation__text", "summary", "inspection__title"]
+    autocomplete_fields = ["recommendation", "inspection", "source_document"]
 
 
 class ProgressUpdateInline(LookupSafeMixin, admin.TabularInline):

@@ -26,7 +26,7 @@ class RecommendationsConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.contrib.auth.models import Group
 
-        from .models import DirectorProfile, Recommendation, Tracking
+        from .models import DirectorProfile, FollowUp, Recommendation, Tracking
 
         auditlog.register(
             Recommendation, exclude_fields=["theme_bits"], m2m_fields={"co_addressees"}
@@ -34,6 +34,8 @@ class RecommendationsConfig(AppConfig):
         # The log entry's own time and actor say when and by whom.
         auditlog.register(Tracking, exclude_fields=["updated_at", "updated_by"])
         auditlog.register(DirectorProfile)
+        # What a later report says of a recommendation: entered by admins, so logged.
+        auditlog.register(FollowUp)
         # A changed password shows as changed, never as its hash; signing in is not a change.
         auditlog.register(
             get_user_model(),

@@ -5,7 +5,10 @@ owner and target date, the reported status and the inspectorate's verified progr
 in Tracking, and every change to that is a ProgressUpdate, so the history is complete.
 """
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import Q
@@ -176,6 +179,17 @@ class Recommendation(SourcedRecord):
     def __str__(self):
         return f"{self.number}. {self.text[:70]}"
 
+    @property
+    def published_follow_up(self):
+        """What the next inspection's report says of it (FollowUp), once that report is
+        published; None before, or where it says nothing. Load with
+        select_related("follow_up__inspection") to spare a query each."""
+        try:
+            follow_up = self.follow_up
+        except FollowUp.DoesNotExist:
+            return None
+        return follow_up if follow_up.inspection.is_published else None
+
     def get_absolute_url(self):
         return reverse("recommendations:recommendation_detail", args=[self.pk])
 
@@ -206,6 +220,53 @@ class Recommendation(SourcedRecord):
             return self.tracking
         except Tracking.DoesNotExist:
             return Tracking(recommendation=self)
+
+
+class FollowUp(SourcedRecord):
+    """What a later inspection's report says of a recommendation of an earlier inspection
+    of the same body: met, partly met or not met, as that report states it, quoted in
+    `summary`, from its `source_section`. HMIP checks progress at its next inspection, so
+    a recommendation has at most one: the next report's. A report that says nothing of a
+    recommendation has none, and none is ever inferred from later ratings."""
+
+    class Verdict(models.TextChoices):
+        MET = "met", "Met"
+        PARTLY_MET = "partly_met", "Partly met"
+        NOT_MET = "not_met", "Not met"
+
+    recommendation = models.OneToOneField(
+        Recommendation, on_delete=models.CASCADE, related_name="follow_up"
+    )
+    inspection = models.ForeignKey(
+        "inspections.Inspection",
+        on_delete=models.CASCADE,
+        related_name="follow_ups",
+        help_text="The later inspection whose report gives the verdict.",
+    )
+    verdict = models.CharField(max_length=20, choices=Verdict.choices)
+    summary = models.TextField(blank=True, help_text="What the later report says, in its words.")
+
+    class Meta:
+        ordering = ["recommendation"]
+
+    def __str__(self):
+        return f"{self.recommendation}: {self.get_verdict_display()}"
+
+    def clean(self):
+        super().clean()
+        if not (self.recommendation_id and self.inspection_id):
+            return
+        earlier, later = self.recommendation.inspection, self.inspection
+        if earlier.body_id != later.body_id:
+            raise ValidationError(
+                {"inspection": "Choose an inspection of the recommendation's body."}
+            )
+        if (later.fieldwork_start or later.published or datetime.date.min) <= (
+            earlier.fieldwork_start or earlier.published or datetime.date.min
+        ):
+            raise ValidationError(
+                {"inspection": "Choose an inspection later than the recommendation's."}
+            )
 
 
 # The fields of Tracking that an update may change; ProgressUpdate keeps each before and after.

@@ -11,9 +11,12 @@ from django.test.utils import CaptureQueriesContext
 from tests.factories import multiply_published_data
 
 PAGES = {
-    "/": 15,  # with when the data was last updated
+    "/": 8,  # England and Wales, with when the data was last updated
+    "/?page=2": 8,  # the national ranking paged
+    "/regions/london/": 13,  # with England and Wales beside the region
     "/pdus/": 8,
-    "/pdus/lambeth/": 16,
+    "/pdus/lambeth/": 15,  # with its position in its region and nationally
+    "/changes/": 1,  # no PDU inspected twice: tests/pdus/test_position_and_changes.py
     "/compare/?pdu=lambeth&pdu=newham&standard=2.2": 14,
     "/compare/?region=london&standard=2.4": 15,
     "/compare/?region=london&format=xlsx": 12,

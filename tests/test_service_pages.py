@@ -2,6 +2,7 @@
 that links them from every page; the header's link to Django's admin only for staff."""
 
 import pytest
+from django.test import Client
 
 from pdus.models import Region
 from recommendations.roles import ADMINS, REGIONAL_DIRECTORS
@@ -106,3 +107,19 @@ def test_the_overview_says_when_the_data_was_last_updated(client, published_data
         is_published=False, published=date(2026, 12, 4)
     )
     assert "4 December 2026" not in line()
+
+
+def test_every_page_with_ratings_links_what_they_mean(published_data):
+    # Beside the ratings themselves, not only in the footer.
+    from tests.test_every_page import PAGES
+
+    client = Client()
+    checked = []
+    for what, url, who in PAGES:
+        if who is not None or "{" in url or url.startswith("/api/"):
+            continue
+        html = client.get(url).content.decode()
+        if "app-rating-tag" in html and what != "glossary":
+            checked.append(what)
+            assert 'class="govuk-body-s app-ratings-explained"' in html, what
+    assert {"overview", "PDU", "compare", "standard", "PDUs", "inspection"} <= set(checked)

@@ -11,7 +11,9 @@ The generated records follow HMIP's rules as the published ones do: a case-super
 standard's rating is the band of its lowest key-question percentage, the score the sum
 of the points, the overall rating the band of the score (ratings/rules.py). A PDU keeps
 a level of its own between its two inspections, so the second differs from the first
-as re-inspections do: mostly a step or none.
+as re-inspections do: mostly a step or none. The second inspection's report "says" of
+each of the first's recommendations whether it was met, partly met or not met
+(recommendations.FollowUp), leaning on how far the PDU moved, and labelled generated.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.core import serializers
-from django.db import transaction
+from django.core.management.color import no_style
+from django.db import connection, transaction
 from django.utils.text import slugify
 
 from inspections.models import ContextFigure, Finding, Inspection, Section, SourceDocument
@@ -35,7 +38,7 @@ from ratings.models import (
     Rating,
     StandardRating,
 )
-from recommendations.models import Recommendation
+from recommendations.models import FollowUp, Recommendation
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 AUTHOR = "Inspection Findings demonstration (generated, not HMIP)"
@@ -83,6 +86,8 @@ def build(seed: int = 2026, pdus_per_region: tuple[int, int] = PDUS_PER_REGION) 
     if Inspection.objects.exists():
         return None
     rng = random.Random(seed)
+    # Its own stream, so the rest of the data is what the seed made before follow-ups.
+    follow_up_rng = random.Random(f"{seed} follow-ups")
     with transaction.atomic():
         load_reference_data()
         texts = Texts.from_fixtures()
@@ -103,11 +108,12 @@ def build(seed: int = 2026, pdus_per_region: tuple[int, int] = PDUS_PER_REGION) 
                     has_court=True,
                 )
                 level = rng.gauss(0, 1)
+                inspections = []
                 for round_number, (earliest, latest) in enumerate(ROUNDS, 1):
                     # A PDU improves or slips a little between rounds, seldom much.
                     level += rng.gauss(0.25, 0.6) if round_number == 2 else 0
                     fieldwork = earliest + timedelta(days=rng.randint(0, (latest - earliest).days))
-                    generate_inspection(
+                    inspection = generate_inspection(
                         rng,
                         pdu=pdu,
                         addressees=(pdu, region_body, national),
@@ -119,6 +125,8 @@ def build(seed: int = 2026, pdus_per_region: tuple[int, int] = PDUS_PER_REGION) 
                         level=level,
                         fieldwork=fieldwork,
                     )
+                    inspections.append((inspection, level))
+                generate_follow_ups(follow_up_rng, *inspections)
     return Built(
         regions=Region.objects.count(),
         pdus=Body.objects.filter(kind=Body.Kind.PDU).count(),
@@ -131,6 +139,7 @@ def build(seed: int = 2026, pdus_per_region: tuple[int, int] = PDUS_PER_REGION) 
 def load_reference_data() -> None:
     """The regions, their bodies, HMPPS, the programmes, standards, key questions and
     report sections from fixtures/, and nothing of any published inspection."""
+    saved = set()
     for name in ("pdus", "ratings", "inspections"):
         text = (FIXTURES / f"{name}.json").read_text(encoding="utf-8")
         for record in serializers.deserialize("json", text):
@@ -138,6 +147,12 @@ def load_reference_data() -> None:
             keep = REFERENCE.get(label)
             if keep is not None and keep(_fields(record.object)):
                 record.save()
+                saved.add(type(record.object))
+    # Saved with the fixtures' ids: on PostgreSQL the id sequences must be moved past them
+    # (as loaddata does), or the first generated PDU takes an id a region body has.
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), list(saved)):
+            cursor.execute(statement)
 
 
 def _fields(instance) -> dict:
@@ -327,6 +342,35 @@ def generate_recommendations(rng, inspection, addressees, texts, document) -> No
             )
         )
     Recommendation.objects.bulk_create(rows)
+
+
+def generate_follow_ups(rng, earlier, later) -> None:
+    """The later inspection's verdict on each of the earlier one's recommendations, as a
+    report's "progress since the last inspection" would state it, leaning on how far the
+    PDU moved between the two: made up, and labelled so."""
+    (first, first_level), (second, second_level) = earlier, later
+    moved = second_level - first_level
+    rows = []
+    for recommendation in Recommendation.objects.filter(inspection=first).order_by("position"):
+        value = moved + rng.gauss(0, 0.8)
+        if value > 0.4:
+            verdict = FollowUp.Verdict.MET
+        elif value > -0.4:
+            verdict = FollowUp.Verdict.PARTLY_MET
+        else:
+            verdict = FollowUp.Verdict.NOT_MET
+        rows.append(
+            FollowUp(
+                recommendation=recommendation,
+                inspection=second,
+                verdict=verdict,
+                summary="Generated for the demonstration: no report said this.",
+                source_document=second.source_document,
+                source_section="Progress on the previous inspection's recommendations (generated)",
+                source_line=1,
+            )
+        )
+    FollowUp.objects.bulk_create(rows)
 
 
 def generate_figures(rng, inspection, texts, document, fieldwork) -> None:

@@ -22,7 +22,7 @@ TITLE = re.compile(r"^(Error: )?(?!Inspection Findings\b).+ – Inspection Findi
 
 # (URL, the status the server should answer with, the page's <h1>)
 PAGES = [
-    ("/", 200, "London: PDU ratings at a glance"),
+    ("/", 200, "England and Wales: PDU ratings at a glance"),
     ("/regions/london/", 200, "London: PDU ratings at a glance"),
     ("/pdus/", 200, "PDUs"),
     ("/pdus/lambeth/", 200, "Lambeth PDU"),

@@ -31,7 +31,7 @@ def error_summary(page):
 def test_compare_two_pdus_and_download_the_comparison(
     live_server, published_data, page, audit, tmp_path
 ):
-    page.goto(live_server.url)
+    page.goto(f"{live_server.url}/regions/london/")
     audit.check(page, "compare-0-overview")
     page.get_by_role("link", name="Compare all 6 London PDUs side by side").click()
 

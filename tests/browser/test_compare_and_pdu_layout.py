@@ -144,7 +144,10 @@ def test_pdu_page_starts_with_its_ratings_each_linked_to_its_section(
     row = summary.locator(".govuk-summary-list__row").filter(
         has=page.get_by_role("link", name="2.2 Assessment")
     )
-    expect(row.get_by_role("definition")).to_have_text("Inadequate")
+    # The rating, then where it stands nationally and in London.
+    expect(row.get_by_role("definition")).to_have_text(
+        re.compile(r"^Inadequate\s*joint 1st of 6 nationally, joint 1st of 6 in London$")
+    )
     row.get_by_role("link", name="2.2 Assessment").click()
     expect(page).to_have_url(f"{live_server.url}/pdus/lambeth/#standard-2-2-assessment")
     heading = page.get_by_role("heading", name="2.2 Assessment", level=3)

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 # (page, the id of each chart's div on it)
 CHART_PAGES = [
-    ("/", ["chart-ranking", "chart-distribution"]),
+    ("/regions/london/", ["chart-ranking", "chart-distribution"]),
     ("/pdus/lambeth/", ["chart-key-questions"]),
     ("/compare/?pdu=lambeth&pdu=newham", ["chart-compare-key-questions"]),
     ("/explore/themes/staffing-and-workloads/", ["chart-theme-bodies"]),

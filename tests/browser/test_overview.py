@@ -1,10 +1,15 @@
-"""A user starts on the London overview: drills down from a rating to the words behind it,
-and reads off which PDU scored highest."""
+"""A user starts on the England and Wales overview: goes to London, drills down from a rating
+to the words behind it, and reads off which PDU scored highest; on national data, finds
+the region with the most Inadequate PDUs and where a region stands on 2.2."""
 
 import re
 
 import pytest
 from playwright.sync_api import expect
+
+from inspections.ingest import demo
+from tests.browser.conftest import PageAudit
+from tests.browser.test_page_kinds import MEASURE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -42,6 +47,14 @@ def test_drill_down_from_a_rating_to_its_finding_and_standard(
     live_server, published_data, page, audit
 ):
     page.goto(live_server.url)
+    expect(page).to_have_title("England and Wales – Inspection Findings")
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "England and Wales: PDU ratings at a glance"
+    )
+    audit.check(page, "drilldown-0-national")
+    regions = page.get_by_role("table", name="Number of PDUs rated each overall rating, by region")
+    regions.get_by_role("link", name="London", exact=True).click()
+    expect(page).to_have_url(f"{live_server.url}/regions/london/")
     expect(page).to_have_title("London – Inspection Findings")
     expect(page.get_by_role("heading", level=1)).to_have_text("London: PDU ratings at a glance")
     expect(heatmap(page).get_by_role("rowheader").get_by_role("link")).to_have_text(LONDON_PDUS)
@@ -63,7 +76,12 @@ def test_drill_down_from_a_rating_to_its_finding_and_standard(
     )
     key_questions = section.get_by_role("table", name="2.2 Assessment: key questions")
     expect(key_questions.get_by_role("columnheader")).to_have_text(
-        ["Key question", "Lambeth", "Average of other London PDUs"]
+        [
+            "Key question",
+            "Lambeth",
+            "Average of other London PDUs",
+            "Average of other PDUs in England and Wales",
+        ]
     )
     expect(key_questions.get_by_role("row").filter(has_text=KEY_QUESTION)).to_have_text(
         re.compile(r"12%\s*95% interval 5–25%")
@@ -110,21 +128,19 @@ def test_drill_down_from_a_rating_to_its_finding_and_standard(
     audit.assert_clean()
 
 
-def test_the_ranking_answers_which_london_pdu_scored_highest(
-    live_server, published_data, page, audit
-):
+def test_the_ranking_answers_which_pdu_scored_highest(live_server, published_data, page, audit):
     page.goto(live_server.url)
     ranking = page.get_by_role("table", name="PDUs ranked by score")
     expect(ranking.get_by_role("columnheader")).to_have_text(
-        ["Rank", "PDU", "Score", "Overall rating", "Fieldwork started"]
+        ["Rank", "PDU", "Region", "Score", "Overall rating"]
     )
     first = ranking.get_by_role("row").nth(1)
     expect(first.get_by_role("rowheader")).to_have_text("Newham")
-    expect(first.get_by_role("cell")).to_have_text(
-        ["1", "6/24", "Requires improvement", "September 2022"]
-    )
+    expect(first.get_by_role("cell")).to_have_text(["1", "London", "6/24", "Requires improvement"])
     expect(ranking.get_by_role("rowheader")).to_have_count(6)
     expect(ranking.get_by_role("row").last.get_by_role("rowheader")).to_have_text("HFKCW")
+    # One region: said, not drawn as twelve rows.
+    expect(page.locator("#one-region")).to_contain_text("Only London has PDU inspections")
     audit.check(page, "ranking-1-overview")
 
     first.get_by_role("link", name="Newham").click()
@@ -133,4 +149,74 @@ def test_the_ranking_answers_which_london_pdu_scored_highest(
         "Rated Requires improvement overall, scoring 6/24"
     )
     audit.check(page, "ranking-2-pdu-newham")
+    audit.assert_clean()
+
+
+@pytest.fixture
+def national_data(settings):
+    settings.DEMO = True
+    assert demo.build(seed=3, pdus_per_region=(2, 3)) is not None
+
+
+def test_national_data_answers_by_clicking(live_server, national_data, page, audit):
+    page.goto(live_server.url)
+    # Which region has the most Inadequate PDUs: named, and its count lists them.
+    most = page.locator("#most-inadequate")
+    region = most.get_by_role("link").first.inner_text()
+    regions = page.get_by_role("table", name="Number of PDUs rated each overall rating, by region")
+    expect(regions.get_by_role("rowheader")).to_have_count(13)  # and England and Wales
+    row = regions.get_by_role("row").filter(has=page.get_by_role("rowheader", name=region))
+    count = row.get_by_role("link", name=re.compile(r"rated Inadequate$"))
+    inadequate = int(count.inner_text().split()[0])
+    audit.check(page, "national-1-overview")
+    count.click()
+    caption = page.locator("#pdu-table-caption")
+    expect(caption).to_have_text(f"{inadequate} inspected PDU{'' if inadequate == 1 else 's'}")
+    audit.check(page, "national-2-inadequate-pdus")
+
+    # 2.2 nationally and in each region.
+    page.goto(live_server.url)
+    page.get_by_text("2.2 Assessment: by region").click()
+    figures = page.get_by_role("table", name="2.2 Assessment: ratings and key questions by region")
+    expect(figures.get_by_role("rowheader")).to_have_count(13)
+    expect(figures.get_by_role("row").nth(1)).to_contain_text("England and Wales")
+    expect(figures.get_by_role("row").nth(1)).to_contain_text(re.compile(r"\d+–\d+%, \d+ PDUs"))
+    audit.check(page, "national-3-assessment")
+
+    # The switcher, without script: a select and a button.
+    page.get_by_label("Go to a region's overview").select_option(label="Wales")
+    page.get_by_role("button", name="Go").click()
+    expect(page).to_have_url(f"{live_server.url}/regions/wales/")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Wales: PDU ratings at a glance")
+    audit.assert_clean()
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_national_pages_reflow_and_pass_axe_at_any_impact(
+    live_server,
+    national_data,
+    browser,
+    browser_context_args,
+    axe_all_violations,
+    screenshot,
+    width,
+):
+    context = browser.new_context(
+        **{**browser_context_args, "viewport": {"width": width, "height": 900}}
+    )
+    page = context.new_page()
+    audit = PageAudit(axe_all_violations, screenshot)
+    audit.watch(page)
+    try:
+        for path in ["/", "/?page=2", "/regions/london/"]:
+            page.goto(f"{live_server.url}{path}")
+            for summary in page.locator("summary").all():
+                summary.click()  # every standard's figures open: they must reflow too
+            measured = page.evaluate(MEASURE)
+            audit.check(page, f"national-{width}-{path.strip('/?').replace('/', '-') or 'home'}")
+            assert measured["scrollWidth"] <= measured["width"], measured
+            assert measured["unlabelled"] == [], measured
+    finally:
+        audit.stop_watching()
+        context.close()
     audit.assert_clean()

@@ -106,7 +106,10 @@ def walk(role, pages, admin):  # noqa: F811 (the fixture's value)
     by_name = {what: url for what, url, _ in every}
     if role == "anonymous":
         public = [(what, url, STATUS.get(what, 200)) for what, url, who in every if who is None]
-        return [p for p in public if p[0] not in NOT_PAGES] + [("tracker", "/tracker/", 200)]
+        return [p for p in public if p[0] not in NOT_PAGES] + [
+            ("tracker", "/tracker/", 200),
+            ("changes between inspections", "/changes/", 200),
+        ]
     if role == "director":
         return [
             ("overview", "/", 200),

@@ -16,11 +16,13 @@ def page(client, url, status=200):
     return response.content.decode()
 
 
-# --- Overview ---------------------------------------------------------------------------
+# --- A region's overview ---------------------------------------------------------------
+
+LONDON = "/regions/london/"
 
 
 def test_overview_ranks_newham_highest(client, published_data):
-    context = client.get("/").context
+    context = client.get(LONDON).context
     ranking = [(r.body.short_name, r.inspection.score_display) for r in context["ranking"]]
     assert ranking[0] == ("Newham", "6/24")
     assert ranking[-1] == ("HFKCW", "0/27")
@@ -35,14 +37,14 @@ def test_overview_ranks_newham_highest(client, published_data):
 
 
 def test_overview_heatmap_links_each_rating_to_the_pdus_standard(client, published_data):
-    html = page(client, "/")
+    html = page(client, LONDON)
     assert 'href="/pdus/lambeth/#standard-2-2-assessment"' in html
     assert 'href="/pdus/newham/#standard-1-2-staff"' in html
     assert "Ratings by PDU and standard" in html
 
 
 def test_overview_counts_and_distribution(client, published_data):
-    context = client.get("/").context
+    context = client.get(LONDON).context
     assert context["counts"]["pdus"] == 6
     assert context["counts"]["recommendations"] == 88  # every London body's, the CRC's too
     distribution = {str(s): {r.label: n for r, n in row} for s, row, _ in context["distribution"]}
@@ -57,13 +59,13 @@ def test_overview_counts_and_distribution(client, published_data):
 
 
 def test_overview_keeps_other_programmes_out_of_the_rating_columns(client, published_data):
-    context = client.get("/").context
+    context = client.get(LONDON).context
     assert "London CRC" not in [r.body.short_name for r in context["results"]]
     assert sorted(i.slug for i in context["other_inspections"]) == [
         "london-crc-2018",
         "london-crc-north-london-2016",
     ]
-    assert "would compare unlike things" in page(client, "/")
+    assert "would compare unlike things" in page(client, LONDON)
 
 
 def test_overview_of_an_unknown_region_is_404(client, published_data):

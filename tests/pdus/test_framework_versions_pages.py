@@ -194,9 +194,11 @@ def test_a_pdu_inspected_again_under_the_2023_standards_shows_its_latest(client,
 
 # --- The overview ---------------------------------------------------------------------------
 
+LONDON = "/regions/london/"
+
 
 def test_the_overview_shows_the_version_most_pdus_were_last_inspected_under(client, croydon):
-    response = client.get("/")
+    response = client.get(LONDON)
     assert response.context["programme"].slug == "pdu"
     shown = heatmap(response)
     assert "Croydon" not in shown
@@ -212,7 +214,7 @@ def test_the_overview_shows_the_version_most_pdus_were_last_inspected_under(clie
 
 
 def test_the_overview_under_the_2023_standards_has_their_columns(client, croydon, lambeth_again):
-    response = client.get("/", {"version": "pdu-2023"})
+    response = client.get(LONDON, {"version": "pdu-2023"})
     assert [str(s) for s in response.context["standards"]] == [
         f"{code} {name}" for code, name, _ in STANDARDS_2023
     ]
@@ -224,23 +226,38 @@ def test_the_overview_under_the_2023_standards_has_their_columns(client, croydon
 
 
 def test_a_pdu_inspected_since_under_other_standards_says_so(client, lambeth_again):
-    response = client.get("/")
+    response = client.get(LONDON)
     lambeth = next(r for r in response.context["results"] if r.body.slug == "lambeth")
     assert lambeth.inspection.slug == "lambeth-pdu-2022"
     assert f"inspected since under {VERSION_2023}" in words_of(response)
 
 
 def test_an_unknown_version_is_404(client, published_data):
-    assert client.get("/", {"version": "no-such-version"}).status_code == 404
+    assert client.get(LONDON, {"version": "no-such-version"}).status_code == 404
 
 
 def test_the_overview_runs_as_many_queries_under_either_version(client, croydon):
     def queries(params):
         with CaptureQueriesContext(connection) as context:
-            assert client.get("/", params).status_code == 200
+            assert client.get(LONDON, params).status_code == 200
         return len(context.captured_queries)
 
     assert queries({"version": "pdu-2023"}) == queries({})
+
+
+def test_the_national_overview_counts_one_version_and_offers_the_other(client, croydon):
+    response = client.get("/")
+    assert response.context["programme"].slug == "pdu"
+    assert "Croydon" not in [r.body.short_name for r in response.context["ranking"]]
+    assert f"{VERSION_2023}: 1 PDU" in words_of(response)
+    response = client.get("/", {"version": "pdu-2023"})
+    assert [r.body.short_name for r in response.context["ranking"]] == ["Croydon"]
+    assert [str(s) for s in response.context["standards"]] == [
+        f"{code} {name}" for code, name, _ in STANDARDS_2023
+    ]
+    assert client.get("/", {"region": "london", "version": "pdu-2023"})["Location"] == (
+        "/regions/london/?version=pdu-2023"
+    )
 
 
 # --- Compare ----------------------------------------------------------------------------------
@@ -343,5 +360,5 @@ def test_the_api_gives_each_rating_its_version(client, croydon):
 
 
 def test_the_overviews_compare_link_keeps_the_version_shown(client, croydon, lambeth_again):
-    html = client.get("/", {"version": "pdu-2023"}).content.decode()
+    html = client.get("/regions/london/", {"version": "pdu-2023"}).content.decode()
     assert 'href="/compare/?region=london&amp;version=pdu-2023"' in html

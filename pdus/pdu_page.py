@@ -1,0 +1,132 @@
+"""What the PDU page reads about ratings, in a fixed number of queries.
+
+One query finds the PDU's published inspections and its region's rated ones, one each
+loads the ratings and key-question percentages of both (the region's latest under the
+version shown, and every one of the PDU's own, for its history), and one aggregate query
+places the PDU in its region and in England and Wales (standing.py). However many PDUs,
+inspections or regions there are, the queries are the same.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from inspections.models import Inspection
+from ratings.models import KeyQuestionScore, Programme, StandardRating
+from ratings.statistics import estimate
+
+from .dashboard import (
+    KeyQuestionResult,
+    PDUResult,
+    StandardResult,
+    latest_of_each_body,
+    rated_standards,
+)
+from .history import RatingsByInspection, latest_first, ratings_by_inspection
+from .models import Body
+from .standing import Standing, standing
+
+
+@dataclass
+class PDUPage:
+    """`history`: the PDU's published inspections, latest first, with their programmes;
+    `region_results`: the latest inspection of each of the region's PDUs under the
+    framework version of the PDU's latest rated inspection, the PDU's own (`latest`)
+    among them."""
+
+    history: list[Inspection]
+    region_results: list[PDUResult]
+    latest: PDUResult | None
+    ratings_by_inspection: RatingsByInspection | None
+    standing: Standing | None
+
+
+def pdu_page(body: Body) -> PDUPage:
+    """The PDU's ratings, its region's, its history and its standing (seven queries; three
+    where it has no rated inspection)."""
+    neighbours = Q(
+        body__region=body.region_id,
+        body__kind=Body.Kind.PDU,
+        programme__rating_scheme=Programme.Scheme.FOUR_POINT,
+    )
+    found = list(
+        Inspection.objects.published()
+        .filter(Q(body=body) | neighbours if body.region_id else Q(body=body))
+        .select_related("body__region", "body__district", "programme")
+    )
+    history = latest_first(i for i in found if i.body_id == body.pk)
+    version = next((i.programme for i in history if i.programme.has_ratings), None)
+    if version is None:
+        return PDUPage(history, [], None, None, None)
+    standards = rated_standards(version)
+    under = [i for i in found if i.programme_id == version.pk and i.body.kind == Body.Kind.PDU]
+    shown = latest_of_each_body(under)
+    own = [i for i in history if i.programme.has_ratings]
+    by_id = {i.pk: i for i in [*shown, *own]}
+    ratings = list(
+        StandardRating.objects.filter(inspection__in=list(by_id)).select_related(
+            "standard__programme"
+        )
+    )
+    scores = list(
+        KeyQuestionScore.objects.filter(inspection__in=list(by_id)).select_related("key_question")
+    )
+    # Each already loaded: no query for an inspection per rating or score.
+    for record in [*ratings, *scores]:
+        record.inspection = by_id[record.inspection_id]
+    results = results_from(shown, standards, ratings, scores, under)
+    latest = next((r for r in results if r.body.pk == body.pk), None)
+    mine = {i.pk for i in own}
+    return PDUPage(
+        history,
+        results,
+        latest,
+        ratings_by_inspection(
+            body,
+            history,
+            [r for r in ratings if r.inspection_id in mine],
+            [s for s in scores if s.inspection_id in mine],
+        ),
+        standing(latest) if latest else None,
+    )
+
+
+def results_from(shown, standards, ratings, scores, under) -> list[PDUResult]:
+    """dashboard.results_for()'s results for the inspections `shown`, from ratings and
+    scores already loaded; `under` are all the bodies' inspections under the version."""
+    of_body = defaultdict(list)
+    for inspection in latest_first(under):
+        of_body[inspection.body_id].append(inspection)
+    rated = defaultdict(dict)
+    for rating in ratings:
+        rated[rating.inspection_id][rating.standard_id] = rating
+    percent = defaultdict(dict)
+    for score in scores:
+        percent[score.inspection_id][score.key_question_id] = score.percent_yes
+    results = []
+    for inspection in shown:
+        standard_results = [
+            StandardResult(
+                standard,
+                rated[inspection.pk].get(standard.pk),
+                [
+                    KeyQuestionResult(
+                        question.text,
+                        percent[inspection.pk][question.pk],
+                        estimate(percent[inspection.pk][question.pk], inspection.cases_inspected)
+                        if inspection.cases_inspected
+                        else None,
+                    )
+                    for question in standard.key_questions.all()
+                    if question.pk in percent[inspection.pk]
+                ],
+            )
+            for standard in standards
+        ]
+        results.append(
+            PDUResult(inspection.body, inspection, standard_results, of_body[inspection.body_id])
+        )
+    return sorted(results, key=lambda r: r.body.name)
