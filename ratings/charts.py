@@ -5,17 +5,28 @@ static/js/charts.js draws: the page includes templates/includes/plotly.html. A d
 block is never run, so the Content-Security-Policy can forbid inline script. Nothing
 is fetched from outside. The caller passes `div_id`, so the output is the same on
 every call.
+
+Figures are plain dicts and lists in plotly.js's schema (a figure is {"data": [traces],
+"layout": {...}}), serialised with the json module: plotly's Python objects validated
+every property on every request, and re-validated every note on the ranking chart each
+time one was added, which made most of a page's time (issue 15; bench/charts.py). So
+nothing here checks property names: tests/ratings/test_chart_figures.py runs every
+figure through plotly's own validator, and checks the JSON is what plotly emitted.
 """
 
 from __future__ import annotations
 
+import functools
 import json
+import math
 import textwrap
 from collections.abc import Mapping, Sequence
+from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
-import plotly.graph_objects as go
-from django.utils.html import format_html, json_script
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from .models import Rating
 
@@ -66,13 +77,24 @@ LABEL_WIDTH = 22
 
 NO_SCRIPT_NOTE = "This chart needs JavaScript to show; every figure in it is also in a table below."
 
+# A figure: {"data": [trace, ...], "layout": {...}}, each trace and the layout as plotly.js
+# takes them.
+Figure = dict[str, Any]
+
+# What plotly wrote for template="none" (no theme), so the layout is the same as ever.
+NO_TEMPLATE = {"data": {"scatter": [{"type": "scatter"}]}}
+
+
+# Each rating by its label and by its stored value, looked up once a row.
+_RATINGS = {name: member for member in Rating for name in (member.label, member.value)}
+
 
 def _rating(rating: str) -> Rating:
     """The Rating for a label ("Requires improvement") or a stored value."""
-    for member in Rating:
-        if rating in (member.label, member.value):
-            return member
-    raise ValueError(f"{rating!r} is not a rating.")
+    try:
+        return _RATINGS[rating]
+    except (KeyError, TypeError):
+        raise ValueError(f"{rating!r} is not a rating.") from None
 
 
 def _unique(labels: Sequence[str], what: str) -> None:
@@ -113,6 +135,9 @@ def bar_marker(colour: str, pattern: str = "") -> dict:
     return marker
 
 
+# The same labels (PDUs, standards) come back on every request; wrapping is most of the
+# cost of a long ranking's figure, so each is wrapped once a process.
+@functools.lru_cache(maxsize=4096)
 def wrap_label(label: str, width: int = LABEL_WIDTH) -> str:
     """`label` broken at spaces onto lines of about `width` characters, for an axis."""
     lines = textwrap.wrap(label, width, break_long_words=False, break_on_hyphens=False)
@@ -127,10 +152,62 @@ def wrapped_categories(labels: Sequence[str]) -> tuple[dict, int]:
     return axis, max(text.count("<br>") + 1 for text in texts)
 
 
-def figure_html(fig: go.Figure, div_id: str, *, title: str = "") -> str:
+class FigureEncoder(json.JSONEncoder):
+    """JSON as plotly's encoder writes it: a Decimal as a number, a date in ISO 8601. NaN
+    and infinity are refused (they are not JSON), so figure_html can write them as null,
+    a gap, as plotly did."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "allow_nan": False})
+
+    def default(self, o):
+        if isinstance(o, Decimal):
+            return float(o)
+        if isinstance(o, date | datetime):
+            return o.isoformat()
+        return super().default(o)
+
+
+def _finite(value):
+    """`value` with every NaN or infinite number (float or Decimal) made None."""
+    if isinstance(value, float | Decimal):
+        return value if math.isfinite(value) else None
+    if isinstance(value, Mapping):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _json_block(figure: Figure, figure_id: str) -> str:
+    """Django's json_script(figure, figure_id), <, > and & escaped as it does, with
+    str.replace: its str.translate was most of the time a long figure took."""
+    try:
+        text = json.dumps(figure, cls=FigureEncoder)
+    except ValueError:  # a NaN or infinity: null, as plotly's encoder wrote it
+        text = json.dumps(_finite(figure), cls=FigureEncoder)
+    text = text.replace(">", "\\u003E").replace("<", "\\u003C").replace("&", "\\u0026")
+    return format_html(
+        '<script id="{}" type="application/json">{}</script>', figure_id, mark_safe(text)
+    )
+
+
+def _merged(base: Mapping, updates: Mapping) -> dict:
+    """`base` updated by `updates`, nested dicts merged key by key (plotly's update_layout);
+    neither is changed."""
+    merged = dict(base)
+    for key, value in updates.items():
+        if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def figure_html(fig: Figure, div_id: str, *, title: str = "") -> str:
     """The chart's title, an empty div for the chart and, beside it, the figure (data,
     layout, CONFIG) in a <script type="application/json"> block named by the div's
-    data-figure; json_script escapes <, > and &, so no label can end the block early.
+    data-figure; <, > and & are escaped, so no label can end the block early.
 
     The title is HTML, not plotly's: HTML wraps on a narrow screen where plotly's would be
     cut off. A note that the chart needs JavaScript shows only without it (the CSS hides it
@@ -138,8 +215,7 @@ def figure_html(fig: go.Figure, div_id: str, *, title: str = "") -> str:
     """
     if not div_id:
         raise ValueError("A chart needs a div_id.")
-    # Through plotly's own encoder: it turns the figure's tuples and numbers into JSON.
-    figure = {**json.loads(fig.to_json()), "config": CONFIG}
+    figure = {"data": fig.get("data", []), "layout": fig.get("layout", {}), "config": CONFIG}
     figure_id = f"{div_id}-figure"
     heading = (
         format_html('<p class="govuk-body app-chart__title" id="{}-title">{}</p>', div_id, title)
@@ -153,35 +229,46 @@ def figure_html(fig: go.Figure, div_id: str, *, title: str = "") -> str:
         div_id,
         figure_id,
         NO_SCRIPT_NOTE,
-        json_script(figure, figure_id),
+        _json_block(figure, figure_id),
     )
 
 
-def chart_html(fig: go.Figure, div_id: str, *, title: str = "") -> str:
+def chart_html(fig: Figure, div_id: str, *, title: str = "") -> str:
     """figure_html with the site's look: font, colours, white ground, a legend in a row
     above the plot (plotly widens the top margin to fit it, however many lines it takes)."""
-    fig.update_layout(
-        # An explicit template keeps the output the same whatever plotly's global default.
-        template="none",
-        font={"family": FONT, "color": TEXT_COLOUR, "size": 14},
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        hoverlabel={"font": {"family": FONT}},
-        legend={
-            "orientation": "h",
-            "x": 0,
-            "xanchor": "left",
-            "y": 1,
-            "yanchor": "bottom",
-            "traceorder": "normal",
+    layout = _merged(
+        fig.get("layout", {}),
+        {
+            # An explicit (empty) template: the chart looks the same whatever plotly's default.
+            "template": NO_TEMPLATE,
+            "font": {"family": FONT, "color": TEXT_COLOUR, "size": 14},
+            "paper_bgcolor": "white",
+            "plot_bgcolor": "white",
+            "hoverlabel": {"font": {"family": FONT}},
+            "legend": {
+                "orientation": "h",
+                "x": 0,
+                "xanchor": "left",
+                "y": 1,
+                "yanchor": "bottom",
+                "traceorder": "normal",
+            },
         },
     )
-    if fig.layout.showlegend is None:
-        # Even for one series: the legend names its colour and pattern.
-        fig.update_layout(showlegend=True)
-    fig.update_xaxes(automargin=True, gridcolor=GRID_COLOUR, linecolor=TEXT_COLOUR)
-    fig.update_yaxes(automargin=True, gridcolor=GRID_COLOUR, linecolor=TEXT_COLOUR)
-    return figure_html(fig, div_id, title=title)
+    # Even for one series: the legend names its colour and pattern.
+    layout.setdefault("showlegend", True)
+    axis_look = {"automargin": True, "gridcolor": GRID_COLOUR, "linecolor": TEXT_COLOUR}
+    # Every axis, as update_xaxes and update_yaxes did: xaxis, xaxis2, ... and yaxis, ...
+    # (in a fixed order, so the JSON is the same in every process).
+    axes = [key for key in layout if key.startswith(("xaxis", "yaxis"))]
+    for axis in [*axes, *(a for a in ("xaxis", "yaxis") if a not in axes)]:
+        layout[axis] = _merged(layout.get(axis, {}), axis_look)
+    return figure_html({"data": fig.get("data", []), "layout": layout}, div_id, title=title)
+
+
+def bar(**properties) -> dict:
+    """A bar trace with `properties` (plotly.js's names: x, y, marker, hovertemplate...)."""
+    return {"type": "bar", **properties}
 
 
 def score_ranking_chart(
@@ -206,7 +293,7 @@ def score_ranking_chart(
         by_rating.setdefault(member, []).append(
             (label, 100 * score / max_score, f"{score}/{max_score}")
         )
-    fig = go.Figure()
+    traces, notes = [], []
     # A trace for each rating, in the scale's order, so the legend names each colour and
     # pattern; the bar itself carries only the score, short enough to fit on a phone.
     for member in Rating:
@@ -214,14 +301,14 @@ def score_ranking_chart(
             continue
         background, _ = RATING_COLOURS[member]
         bars = by_rating[member]
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            bar(
                 name=member.label,
                 x=[share for _, share, _ in bars],
                 y=[label for label, _, _ in bars],
                 orientation="h",
                 marker=bar_marker(background, RATING_PATTERNS[member]),
-                # A zero-length bar's score is the annotation below, with its rating.
+                # A zero-length bar's score is the note below, with its rating.
                 text=[score if share else "" for _, share, score in bars],
                 # Beside the bar, off the pattern and never shrunk to fit a short bar; the
                 # right margin leaves room beside a full one.
@@ -238,23 +325,38 @@ def score_ranking_chart(
         )
         # A zero-length bar shows no colour or pattern, so a score of 0 is written beside
         # the axis with its rating.
-        for label, share, score in bars:
-            if share == 0:
-                fig.add_annotation(
-                    x=0, y=label, text=f"{score} {member.label}", xanchor="left", showarrow=False
-                )
+        notes.extend(
+            {
+                "x": 0,
+                "y": label,
+                "text": f"{score} {member.label}",
+                "xanchor": "left",
+                "showarrow": False,
+            }
+            for label, share, score in bars
+            if share == 0
+        )
     categories, lines = wrapped_categories(labels)
-    fig.update_layout(
-        barmode="overlay",  # one bar a row
-        height=130 + (16 + 18 * lines) * len(rows),
-        margin={"t": 10, "b": 50, "l": 10, "r": 50},
-    )
-    fig.update_xaxes(title="% of the maximum score", range=[0, 100], ticksuffix="%")
-    # Rows in the order given, best first, the best on top.
-    fig.update_yaxes(
-        autorange="reversed", categoryorder="array", categoryarray=labels, **categories
-    )
-    return chart_html(fig, div_id, title=title)
+    layout = {
+        "barmode": "overlay",  # one bar a row
+        "height": 130 + (16 + 18 * lines) * len(rows),
+        "margin": {"t": 10, "b": 50, "l": 10, "r": 50},
+        "xaxis": {
+            "title": {"text": "% of the maximum score"},
+            "range": [0, 100],
+            "ticksuffix": "%",
+        },
+        # Rows in the order given, best first, the best on top.
+        "yaxis": {
+            "autorange": "reversed",
+            "categoryorder": "array",
+            "categoryarray": labels,
+            **categories,
+        },
+    }
+    if notes:
+        layout["annotations"] = notes
+    return chart_html({"data": traces, "layout": layout}, div_id, title=title)
 
 
 def rating_distribution_chart(
@@ -282,14 +384,14 @@ def rating_distribution_chart(
             raise ValueError(
                 f"{member.label}: {len(values)} counts for {len(standards)} standards."
             )
-    fig = go.Figure()
+    traces = []
     for member in Rating:  # the scale's order, best first
         if member not in by_rating:
             continue
         background, text_colour = RATING_COLOURS[member]
         values = by_rating[member]
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            bar(
                 name=member.label,
                 x=values,
                 y=list(standards),
@@ -304,19 +406,20 @@ def rating_distribution_chart(
         )
     totals = [sum(column) for column in zip(*by_rating.values(), strict=True)]
     categories, lines = wrapped_categories(standards)
-    fig.update_layout(
-        barmode="stack",
-        height=130 + (16 + 18 * lines) * len(standards),
-        margin={"t": 10, "b": 50, "l": 10, "r": 20},
+    xaxis = {"title": {"text": f"Number of {unit}"}, "rangemode": "tozero"}
+    if max(totals) <= 10:
+        # Whole ticks: a count of 0.5 PDUs means nothing; plotly picks whole steps above 10.
+        xaxis["dtick"] = 1
+    layout = {
+        "barmode": "stack",
+        "height": 130 + (16 + 18 * lines) * len(standards),
+        "margin": {"t": 10, "b": 50, "l": 10, "r": 20},
         # Numbers too small to fit a narrow segment are hidden rather than shrunk; hover has them.
-        uniformtext={"minsize": 12, "mode": "hide"},
-    )
-    # Whole ticks: a count of 0.5 PDUs means nothing; plotly picks whole steps above 10.
-    fig.update_xaxes(
-        title=f"Number of {unit}", rangemode="tozero", dtick=1 if max(totals) <= 10 else None
-    )
-    fig.update_yaxes(autorange="reversed", **categories)
-    return chart_html(fig, div_id, title=title)
+        "uniformtext": {"minsize": 12, "mode": "hide"},
+        "xaxis": xaxis,
+        "yaxis": {"autorange": "reversed", **categories},
+    }
+    return chart_html({"data": traces, "layout": layout}, div_id, title=title)
 
 
 def _number(value: Decimal | float | int | None) -> float | None:
@@ -343,7 +446,7 @@ def key_question_chart(
     if not series:
         raise ValueError("A key-question chart needs at least one series.")
     _unique(questions, "question")
-    fig = go.Figure()
+    traces = []
     for index, (name, values, lows, highs) in enumerate(series):
         if not len(values) == len(lows) == len(highs) == len(questions):
             raise ValueError(f"{name}: values, lows and highs must each match the questions.")
@@ -362,8 +465,8 @@ def key_question_chart(
                 )
             else:
                 hover.append(f"{name}<br>{question}: {value:g}%<br>95% interval not known")
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            bar(
                 name=name,
                 x=list(questions),
                 y=values,
@@ -386,13 +489,18 @@ def key_question_chart(
                 hovertemplate="%{hovertext}<extra></extra>",
             )
         )
-    fig.update_layout(
-        barmode="group",
+    layout = {
+        "barmode": "group",
         # Room for the legend too, a line for each series on a phone.
-        height=400 + 25 * len(series),
-        margin={"t": 10, "b": 50, "l": 10, "r": 20},
-        showlegend=True,  # even for one series, so the chart says whose figures these are
-    )
-    fig.update_xaxes(title="Key question", showgrid=False)
-    fig.update_yaxes(title="Cases answered 'yes'", range=[0, 100], ticksuffix="%", dtick=20)
-    return chart_html(fig, div_id, title=title)
+        "height": 400 + 25 * len(series),
+        "margin": {"t": 10, "b": 50, "l": 10, "r": 20},
+        "showlegend": True,  # even for one series, so the chart says whose figures these are
+        "xaxis": {"title": {"text": "Key question"}, "showgrid": False},
+        "yaxis": {
+            "title": {"text": "Cases answered 'yes'"},
+            "range": [0, 100],
+            "ticksuffix": "%",
+            "dtick": 20,
+        },
+    }
+    return chart_html({"data": traces, "layout": layout}, div_id, title=title)

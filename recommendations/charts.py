@@ -4,9 +4,7 @@ Drawn like ratings/charts.py: a div and its figure as JSON, so the page includes
 templates/includes/plotly.html; the same figures are in a table beside it.
 """
 
-import plotly.graph_objects as go
-
-from ratings.charts import bar_marker, chart_html
+from ratings.charts import bar, bar_marker, chart_html
 
 from .vocabulary import NO_UPDATE_LABEL, ReportedStatus
 
@@ -45,13 +43,13 @@ def status_over_time_chart(months, counts, div_id="status-over-time"):
     if not months:
         raise ValueError("A status chart needs at least one month.")
     labels = [f"{month:%b %Y}" for month in months]
-    fig = go.Figure()
+    traces = []
     for status in STATUS_ORDER:
         values = [counter.get(status, 0) for counter in counts]
         if not any(values):
             continue
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            bar(
                 name=status_label(status),
                 x=labels,
                 y=values,
@@ -59,16 +57,20 @@ def status_over_time_chart(months, counts, div_id="status-over-time"):
                 hovertemplate=f"%{{x}}<br>{status_label(status)}: %{{y}}<extra></extra>",
             )
         )
-    fig.update_layout(
-        barmode="stack",
-        height=420,
-        showlegend=True,  # even for one status, so the chart says what the bars count
-        margin={"t": 10, "b": 50, "l": 10, "r": 20},
+    yaxis = {"title": {"text": "Recommendations"}, "rangemode": "tozero"}
+    if max((sum(counter.values()) for counter in counts), default=0) <= 10:
+        # Whole ticks: half a recommendation means nothing; plotly picks whole steps above 10.
+        yaxis["dtick"] = 1
+    layout = {
+        "barmode": "stack",
+        "height": 420,
+        "showlegend": True,  # even for one status, so the chart says what the bars count
+        "margin": {"t": 10, "b": 50, "l": 10, "r": 20},
+        "xaxis": {"type": "category", "showgrid": False},
+        "yaxis": yaxis,
+    }
+    return chart_html(
+        {"data": traces, "layout": layout},
+        div_id,
+        title="Reported status at the end of each month",
     )
-    fig.update_xaxes(type="category", showgrid=False)
-    largest = max((sum(counter.values()) for counter in counts), default=0)
-    # Whole ticks: half a recommendation means nothing; plotly picks whole steps above 10.
-    fig.update_yaxes(
-        title="Recommendations", rangemode="tozero", dtick=1 if largest <= 10 else None
-    )
-    return chart_html(fig, div_id, title="Reported status at the end of each month")

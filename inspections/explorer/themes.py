@@ -36,11 +36,10 @@ from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from pathlib import Path
 
-import plotly.graph_objects as go
 from django.db import transaction
 from django.db.models import Count
 
-from ratings.charts import bar_marker, chart_html, wrapped_categories
+from ratings.charts import bar, bar_marker, chart_html, wrapped_categories
 
 from . import triggers
 
@@ -721,13 +720,13 @@ def theme_chart(rows: list[CountRow], div_id: str, *, title: str) -> str:
     labels = [row.label for row in rows]
     if len(set(labels)) != len(labels):
         raise ValueError("Each row label must be unique.")
-    fig = go.Figure()
+    traces = []
     for name, attribute, colour, pattern in KIND_COLOURS:
         values = [getattr(row, attribute) for row in rows]
         if not any(values):
             continue
-        fig.add_trace(
-            go.Bar(
+        traces.append(
+            bar(
                 name=name,
                 x=values,
                 y=labels,
@@ -737,15 +736,17 @@ def theme_chart(rows: list[CountRow], div_id: str, *, title: str) -> str:
             )
         )
     categories, lines = wrapped_categories(labels)
-    fig.update_layout(
-        barmode="stack",
-        height=130 + (16 + 18 * lines) * len(rows),
-        margin={"t": 10, "b": 50, "l": 10, "r": 20},
-    )
-    most = max(row.total for row in rows)
-    fig.update_xaxes(title="Number of records", rangemode="tozero", dtick=1 if most <= 10 else None)
-    fig.update_yaxes(autorange="reversed", **categories)
-    return chart_html(fig, div_id, title=title)
+    xaxis = {"title": {"text": "Number of records"}, "rangemode": "tozero"}
+    if max(row.total for row in rows) <= 10:
+        xaxis["dtick"] = 1  # whole ticks; plotly picks whole steps above 10
+    layout = {
+        "barmode": "stack",
+        "height": 130 + (16 + 18 * lines) * len(rows),
+        "margin": {"t": 10, "b": 50, "l": 10, "r": 20},
+        "xaxis": xaxis,
+        "yaxis": {"autorange": "reversed", **categories},
+    }
+    return chart_html({"data": traces, "layout": layout}, div_id, title=title)
 
 
 # --- Recurring recommendations -------------------------------------------------------------
