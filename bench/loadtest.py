@@ -10,6 +10,9 @@ costs as little CPU as it can beside the server on the same machine.
 
 Not part of `make test`: start the production stack first (README, "Running in
 production"), e.g. `DATABASE_URL=postgres://... WEB_CONCURRENCY=4 make serve`.
+
+`load()` and `table()` are for other benchmarks too: bench/pages.py runs its own page mix
+through them, with a session cookie for the pages it requests signed in.
 """
 
 import argparse
@@ -32,8 +35,11 @@ MIX = {
 }
 
 
-def client(host, port, stop_at, offset, results, lock):
-    names = list(MIX)
+def client(host, port, stop_at, offset, results, lock, mix=MIX, headers=None):
+    """One client: the pages of `mix` ({name: path}) in turn until `stop_at`; `headers`
+    ({name: {header: value}}) adds to a page's request, e.g. a session cookie."""
+    names = list(mix)
+    headers = headers or {}
     i = offset
     latencies, failures = defaultdict(list), defaultdict(int)
     connection = http.client.HTTPConnection(host, port, timeout=60)
@@ -42,7 +48,9 @@ def client(host, port, stop_at, offset, results, lock):
         i += 1
         started = time.perf_counter()
         try:
-            connection.request("GET", MIX[name], headers={"Accept-Encoding": "gzip"})
+            connection.request(
+                "GET", mix[name], headers={"Accept-Encoding": "gzip", **headers.get(name, {})}
+            )
             response = connection.getresponse()
             response.read()
             ok = response.status == 200
@@ -73,41 +81,59 @@ def row(label, values, failures, seconds):
     )
 
 
+def load(base_url, clients, seconds, mix=MIX, headers=None):
+    """`clients` threads over `mix` for `seconds` against `base_url`: the results, for
+    table(). Each page is requested once first, so a missing page fails fast."""
+    parts = urllib.parse.urlsplit(base_url)
+    headers = headers or {}
+    results = {"latencies": defaultdict(list), "failures": defaultdict(int)}
+    lock = threading.Lock()
+    for name, path in mix.items():
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+        connection.request("GET", path, headers=headers.get(name, {}))
+        status = connection.getresponse().status
+        connection.close()
+        if status != 200:
+            raise SystemExit(f"{path} answered {status}")
+    stop_at = time.perf_counter() + seconds
+    threads = [
+        threading.Thread(
+            target=client,
+            args=(parts.hostname, parts.port, stop_at, n, results, lock, mix, headers),
+        )
+        for n in range(clients)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def table(results, seconds, mix=MIX) -> list[str]:
+    """The Markdown table of load()'s results: the whole mix, then each page."""
+    every = [v for values in results["latencies"].values() for v in values]
+    failures = sum(results["failures"].values())
+    lines = [
+        "| page | requests | requests/s | errors | p50 ms | p95 ms | p99 ms |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+        row("**all**", every, failures, seconds),
+    ]
+    for name in mix:
+        lines.append(row(name, results["latencies"][name], results["failures"][name], seconds))
+    return lines
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("base_url")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     args = parser.parse_args()
-    parts = urllib.parse.urlsplit(args.base_url)
-    results = {"latencies": defaultdict(list), "failures": defaultdict(int)}
-    lock = threading.Lock()
-    for path in MIX.values():  # every page once first: a missing page fails fast
-        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
-        connection.request("GET", path)
-        status = connection.getresponse().status
-        if status != 200:
-            raise SystemExit(f"{path} answered {status}")
-    stop_at = time.perf_counter() + args.seconds
-    threads = [
-        threading.Thread(
-            target=client, args=(parts.hostname, parts.port, stop_at, n, results, lock)
-        )
-        for n in range(args.clients)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    every = [v for values in results["latencies"].values() for v in values]
-    failures = sum(results["failures"].values())
+    results = load(args.base_url, args.clients, args.seconds)
     print(f"{args.clients} clients for {args.seconds:.0f} s against {args.base_url}\n")
-    print("| page | requests | requests/s | errors | p50 ms | p95 ms | p99 ms |")
-    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    print(row("**all**", every, failures, args.seconds))
-    for name in MIX:
-        values = results["latencies"][name]
-        print(row(name, values, results["failures"][name], args.seconds))
+    print("\n".join(table(results, args.seconds)))
+    failures = sum(results["failures"].values())
     if failures:
         raise SystemExit(f"{failures} errors")
 
