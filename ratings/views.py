@@ -1,12 +1,16 @@
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView
 
-from inspections.models import Finding
+from inspections.models import Finding, Inspection
 from inspections.web.navigation import BreadcrumbsMixin
 from pdus.dashboard import latest_results, rated_inspections
 
 from .models import Standard, StandardRating
+
+# Inspections whose findings under the standard one page shows.
+INSPECTIONS_PER_PAGE = 10
 
 
 class StandardDetailView(BreadcrumbsMixin, DetailView):
@@ -28,8 +32,18 @@ class StandardDetailView(BreadcrumbsMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         standard = self.object
+        # The findings a page at a time, a few inspections' worth: every finding of the
+        # standard in every inspection was 450 KB of page at national size, and grew.
+        findings_page = Paginator(
+            Inspection.objects.published()
+            .filter(findings__section__standard=standard)
+            .distinct()
+            .select_related("body")
+            .order_by("body__name", "pk"),
+            INSPECTIONS_PER_PAGE,
+        ).get_page(self.request.GET.get("page"))
         findings = (
-            Finding.objects.filter(section__standard=standard, inspection__is_published=True)
+            Finding.objects.filter(section__standard=standard, inspection__in=list(findings_page))
             .select_related("inspection__body", "section")
             .order_by("inspection__body__name", "inspection", "position")
         )
@@ -49,6 +63,8 @@ class StandardDetailView(BreadcrumbsMixin, DetailView):
             results=results,
             judgements=judgements,
             findings=findings,
+            findings_page=findings_page,
+            findings_pages=findings_page.paginator.get_elided_page_range(findings_page.number),
             namesakes=Standard.objects.namesakes_of(standard),
             **kwargs,
         )

@@ -20,7 +20,7 @@ PAGES = {
     "/compare/?pdu=lambeth&pdu=newham&standard=2.2": 14,
     "/compare/?region=london&standard=2.4": 15,
     "/compare/?region=london&format=xlsx": 12,
-    "/standards/pdu/2-2-assessment/": 8,
+    "/standards/pdu/2-2-assessment/": 9,  # findings a page of inspections at a time
     "/standards/quality-impact/protecting-the-public/": 6,
     "/findings/1/": 2,
     "/inspections/": 1,
