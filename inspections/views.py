@@ -25,6 +25,14 @@ class InspectionListView(BreadcrumbsMixin, ListView):
 
     queryset = Inspection.objects.published().for_listing()
     context_object_name = "inspections"
+    # A page's size must not grow with the data: newest first, 50 to a page.
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = context["page_obj"]
+        context["pages"] = page.paginator.get_elided_page_range(page.number)
+        return context
 
     def get_breadcrumbs(self):
         return [("Overview", reverse("pdus:overview")), ("Inspections", None)]

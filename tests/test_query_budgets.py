@@ -23,7 +23,7 @@ PAGES = {
     "/standards/pdu/2-2-assessment/": 9,  # findings a page of inspections at a time
     "/standards/quality-impact/protecting-the-public/": 6,
     "/findings/1/": 2,
-    "/inspections/": 1,
+    "/inspections/": 2,  # 50 to a page: the count and the page
     "/inspections/lambeth-pdu-2022/": 8,  # with its correction notices
     "/api/inspections/": 2,
     "/api/inspections/lambeth-pdu-2022/": 7,
