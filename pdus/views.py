@@ -1,5 +1,6 @@
 import pandas as pd
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect
@@ -109,6 +110,9 @@ class NationalOverviewView(TemplateView):
     def get(self, request, *args, **kwargs):
         slug = request.GET.get("region")
         if slug:
+            # Not a slug (a NUL, say): no region, and nothing the database is asked.
+            if not slug_re.fullmatch(slug):
+                raise Http404("No region has that slug.")
             region = get_object_or_404(Region.objects.public(), slug=slug)
             url = reverse("pdus:region_overview", args=[region.slug])
             version = request.GET.get("version")

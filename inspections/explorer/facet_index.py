@@ -16,11 +16,14 @@ rolled-back transaction puts the old token back together with the old data.
 
 What cannot move the arrays does not move the token: a finding, recommendation or
 figure of a draft inspection, or a draft inspection itself (an admin at work on a draft
-cost every process a rebuild per save). On PostgreSQL a transaction's writes move the
-token once, at the first, and a read of it in the same transaction after that moves it
-again (read_token): tagging sets theme bits with one UPDATE per tag, and renewing the one
-row on each made a transaction of thousands of them quadratic (the row's dead versions
-pile up).
+cost every process a rebuild per save). On PostgreSQL the token moves at most once
+between two reads of it in a transaction (a transaction-local setting marks it moved; a
+read clears it): tagging sets theme bits with one UPDATE per tag, and renewing the one row
+on each made a transaction of thousands of them quadratic (the row's dead versions pile
+up). A read inside a savepoint that is rolled back is forgotten with it: a transaction
+that writes, searches inside such a savepoint, writes again and searches again would see
+its index from before the second write until the next. No page does that; reads never
+write.
 """
 
 from __future__ import annotations
@@ -62,7 +65,7 @@ NONE = -1  # in a key array: the record has no such key
 INSPECTIONS = "inspections_inspection"
 # The tables whose rows belong to an inspection (a figure may belong to none: a body's).
 RECORDS = ("inspections_finding", "recommendations_recommendation", "inspections_contextfigure")
-# Transaction-local: set when this transaction has renewed the token (read_token).
+# Transaction-local: set when this transaction has renewed the token, cleared by a read.
 RENEWED = "inspections.facets_renewed"
 
 
@@ -226,24 +229,12 @@ def read_token(connection) -> int | None:
             cursor.execute(f"SELECT token FROM {STATE} WHERE id = 1")
             row = cursor.fetchone()
             return row[0] if row else None
+        # Read, the token must move again at this transaction's next public write.
         cursor.execute(
-            f"SELECT (SELECT token FROM {STATE} WHERE id = 1), current_setting(%s, true)",
+            f"SELECT (SELECT token FROM {STATE} WHERE id = 1), set_config(%s, '', true)",
             [RENEWED],
         )
-        token, renewed = cursor.fetchone()
-        if renewed == "1":
-            # This transaction renewed the token at its first public write and may have
-            # written more since: renew it again, so no index built before matches, and
-            # let its next write renew it too. (A flag cleared by every read instead would
-            # come back with the savepoint a read was made in, when that is rolled back.)
-            cursor.execute(
-                f"UPDATE {STATE} SET token = %s WHERE id = 1 RETURNING token, "
-                "set_config(%s, '', true)",
-                [_random_token(), RENEWED],
-            )
-            row = cursor.fetchone()
-            token = row[0] if row else None
-        return token
+        return cursor.fetchone()[0]
 
 
 # --- The arrays ----------------------------------------------------------------------------
