@@ -156,25 +156,6 @@ def _trigger_statements(connection, table: str, columns: tuple[str, ...]) -> lis
     ]
 
 
-def _outdated(connection) -> set[str]:
-    """The tables whose triggers are of an earlier kind (every write renewing the token),
-    made before drafts' records were told apart: to be made again."""
-    tables = [table for table, _ in WATCHED if _row_by_row(table)]
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            cursor.execute(
-                "SELECT tbl_name FROM sqlite_master WHERE type = 'trigger' "
-                "AND name LIKE '%\\_facets\\_%' ESCAPE '\\' AND sql NOT LIKE '% WHEN %'"
-            )
-        else:
-            # tgtype's bit 0 is set for a row-level trigger.
-            cursor.execute(
-                "SELECT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid "
-                "WHERE g.tgname = c.relname || '_facets' AND g.tgtype & 1 = 0"
-            )
-        return {row[0] for row in cursor.fetchall()} & set(tables)
-
-
 def install_triggers(connection, tables=None) -> None:
     """Create the triggers that renew the token when a watched table changes."""
     if connection.vendor not in ("sqlite", "postgresql"):
@@ -197,12 +178,10 @@ def ensure_triggers(connection) -> list[str]:
     if STATE not in existing:
         return []
     present = triggers.present(connection)
-    outdated = _outdated(connection)
     missing = [
         table
         for table, _ in WATCHED
-        if table in existing
-        and (table in outdated or not _trigger_names(connection, table) <= present)
+        if table in existing and not _trigger_names(connection, table) <= present
     ]
     if missing:
         install_triggers(connection, tables=set(missing))
