@@ -66,12 +66,9 @@ class GovukFormMixin:
             widget, forms.RadioSelect | forms.CheckboxSelectMultiple | forms.MultiWidget
         )
 
-    def full_clean(self):
-        super().full_clean()
-        self._mark_errors()
-
     def add_error(self, field, error):
-        # Also after cleaning: a formset's own checks add errors to its forms' fields.
+        # Every error goes through here, the fields' own while cleaning and a formset's
+        # checks after it, so each field is marked as it gets one.
         super().add_error(field, error)
         if self._errors is not None:
             self._mark_errors()
