@@ -72,7 +72,7 @@ def test_compare_at_six_pdus_keeps_the_standard_in_view_on_a_phone(
     before = staff.bounding_box()["x"]
     page.keyboard.press("ArrowRight")  # the focused region scrolls from the keyboard
     page.wait_for_function(
-        "() => document.querySelector('#ratings ~ .app-compare-scroll').scrollLeft > 0"
+        "() => document.querySelector('#ratings ~ .app-table-scroll').scrollLeft > 0"
     )
     region.evaluate("e => { e.scrollLeft = e.scrollWidth; }")
     expect(newham).to_be_in_viewport()
