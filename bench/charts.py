@@ -54,6 +54,7 @@ def old_builders():
     import plotly.graph_objects as go
     from django.utils.html import format_html, json_script
 
+    from inspections.explorer.themes import CHART_ROWS, KIND_COLOURS
     from ratings.charts import (
         CONFIG,
         FONT,
@@ -72,14 +73,6 @@ def old_builders():
     )
     from ratings.models import Rating
     from recommendations.charts import STATUS_COLOURS, STATUS_ORDER, STATUS_PATTERNS, status_label
-
-    CHART_ROWS = 25
-    KIND_COLOURS = (
-        ("Strengths", "strengths", "#009e73", ""),
-        ("Areas for improvement", "improvements", "#e69f00", "/"),
-        ("Other findings", "others", "#dddddd", "."),
-        ("Recommendations", "recommendations", "#0072b2", "x"),
-    )
 
     def figure_html(fig, div_id, *, title=""):
         if not div_id:

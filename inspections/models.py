@@ -130,7 +130,10 @@ class InspectionQuerySet(models.QuerySet):
         # Newest first; an inspection with no published fieldwork date goes last on
         # every database (PostgreSQL would otherwise put NULLs first).
         return self.select_related("body__region", "programme", "source_document").order_by(
-            models.F("fieldwork_start").desc(nulls_last=True), "body__name"
+            # And by id, so that each row is on one page of a paged list.
+            models.F("fieldwork_start").desc(nulls_last=True),
+            "body__name",
+            "-pk",
         )
 
 

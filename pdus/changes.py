@@ -12,19 +12,19 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import Exists, OuterRef, Q, Subquery
 
 from inspections.models import Inspection
 from ratings.models import Programme, Rating, Standard, StandardRating
-from ratings.rules import POINTS
+from ratings.rules import POINTS, SCALE
 
 from . import rules
 from .dashboard import rated_inspections
 from .standing import when_inspected
 
 # Best first, as the tables read.
-SCALE = [Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE]
 OVERALL = "overall"
 LISTED_PER_PAGE = 50
 MOVES = {"up": rules.IMPROVED, "same": rules.UNCHANGED, "down": rules.DECLINED}
@@ -93,7 +93,7 @@ class Transitions:
     name: str
     moves: list[Move]
 
-    @property
+    @cached_property
     def counts(self) -> Counter:
         return Counter(m.change for m in self.moves)
 

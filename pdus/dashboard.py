@@ -238,13 +238,7 @@ def ranked(results: list[PDUResult]) -> list[PDUResult]:
     )
 
 
-RATING_ORDER = [
-    Rating.OUTSTANDING,
-    Rating.GOOD,
-    Rating.REQUIRES_IMPROVEMENT,
-    Rating.INADEQUATE,
-    Rating.NOT_INSPECTED,
-]
+RATING_ORDER = [*rules.SCALE, Rating.NOT_INSPECTED]
 
 
 def rating_distribution(results: list[PDUResult], standards: list[Standard]):

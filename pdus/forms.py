@@ -2,6 +2,7 @@ from django import forms
 from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 
+from . import rules
 from .dashboard import rated_inspections, rated_standards, rated_versions
 from .models import Body, Region
 
@@ -20,11 +21,6 @@ def comparable_pdus(version=None):
     pdus = Body.objects.pdus().annotate(latest_version=Subquery(latest))
     rated_under = rated.filter(programme=version) if version else rated
     return pdus.filter(Exists(rated_under)).order_by("name")
-
-
-def _names(pdus) -> str:
-    names = [pdu.short_name for pdu in pdus]
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 class CompareForm(forms.Form):
@@ -160,7 +156,10 @@ class CompareForm(forms.Form):
             under.setdefault(pdu.latest_version, []).append(pdu)
         if len(under) > 1:
             named = {v.pk: v for v in self.versions}
-            last = "; ".join(f"{_names(found)}: {named[pk]}" for pk, found in under.items())
+            last = "; ".join(
+                f"{rules.joined([pdu.short_name for pdu in found])}: {named[pk]}"
+                for pk, found in under.items()
+            )
             raise forms.ValidationError(
                 f"These PDUs were last inspected under different standards ({last}): "
                 "choose the standards to compare them on"

@@ -205,7 +205,8 @@ def ratings_by_inspection(
         scores = KeyQuestionScore.objects.filter(inspection__in=rated).select_related(
             "key_question", "inspection"
         )
-    percents = percent_steps([s for s in scores if s.inspection_id in {i.pk for i in rated}])
+    rated_ids = {i.pk for i in rated}
+    percents = percent_steps([s for s in scores if s.inspection_id in rated_ids])
     rows = [
         HistoryRow(
             standard,

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from django.core.paginator import Page, Paginator
 
 from ratings.models import Rating, Standard
+from ratings.rules import SCALE
 from ratings.statistics import Mean, mean_interval, wilson_interval
 
 from .dashboard import (
@@ -29,7 +30,6 @@ from .dashboard import (
 from .models import Region
 
 # The four-point scale, best first: the columns of every count of ratings.
-SCALE = [Rating.OUTSTANDING, Rating.GOOD, Rating.REQUIRES_IMPROVEMENT, Rating.INADEQUATE]
 GOOD_OR_BETTER = {Rating.OUTSTANDING, Rating.GOOD}
 # The national ranking is paged: a page never grows with the data.
 RANKING_PAGE_SIZE = 20

@@ -90,7 +90,9 @@ def pdu_page(body: Body) -> PDUPage:
             [r for r in ratings if r.inspection_id in mine],
             [s for s in scores if s.inspection_id in mine],
         ),
-        standing(latest) if latest else None,
+        # Placed in its region and nationally; a PDU of no region (none published) is not
+        # placed, rather than have England and Wales's figures read as its region's.
+        standing(latest) if latest and body.region_id else None,
     )
 
 

@@ -266,7 +266,12 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
             # Each section with where the PDU stands on its standard (None for a report's
             # other headings).
             section_standings=[
-                (s, page.standing.for_standard(s.result.standard) if s.result else None)
+                (
+                    s,
+                    page.standing.for_standard(s.result.standard)
+                    if s.result and page.standing
+                    else None,
+                )
                 for s in sections
             ],
             sections=sections,

@@ -35,6 +35,8 @@ POINTS = {
     Rating.REQUIRES_IMPROVEMENT: 1,
     Rating.INADEQUATE: 0,
 }
+# The four ratings, best first.
+SCALE = list(POINTS)
 
 # Score -> overall rating for the 2021 PDU standards: the lowest score that earns each rating.
 SCORE_BANDS: tuple[tuple[int, str], ...] = (

@@ -75,12 +75,15 @@ _T_975 = (
 
 def t_quantile(degrees_of_freedom: int) -> float:
     """The two-sided 95% quantile of Student's t (beyond 30 degrees of freedom, the
-    Cornish-Fisher expansion's first term, within 0.001 of the exact value)."""
+    Cornish-Fisher expansion's first two terms, within 0.001 of the exact value)."""
     if degrees_of_freedom < 1:
         raise ValueError(f"t needs at least one degree of freedom, not {degrees_of_freedom}.")
     if degrees_of_freedom <= len(_T_975):
         return _T_975[degrees_of_freedom - 1]
-    return Z_95 + (Z_95**3 + Z_95) / (4 * degrees_of_freedom)
+    df = degrees_of_freedom
+    return (
+        Z_95 + (Z_95**3 + Z_95) / (4 * df) + (5 * Z_95**5 + 16 * Z_95**3 + 3 * Z_95) / (96 * df**2)
+    )
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,6 @@ class StandardDetailView(BreadcrumbsMixin, DetailView):
             Inspection.objects.published()
             .filter(findings__section__standard=standard)
             .distinct()
-            .select_related("body")
             .order_by("body__name", "pk"),
             INSPECTIONS_PER_PAGE,
         ).get_page(self.request.GET.get("page"))

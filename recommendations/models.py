@@ -5,8 +5,6 @@ owner and target date, the reported status and the inspectorate's verified progr
 in Tracking, and every change to that is a ProgressUpdate, so the history is complete.
 """
 
-import datetime
-
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
@@ -18,6 +16,7 @@ from django.utils.functional import cached_property
 
 from inspections.models import SourcedRecord, ThemeTag
 from pdus.models import Body, Region
+from pdus.rules import when_inspected
 
 from . import rules
 from .vocabulary import NO_UPDATE_LABEL, ReportedStatus, Response, VerifiedProgress
@@ -261,8 +260,8 @@ class FollowUp(SourcedRecord):
             raise ValidationError(
                 {"inspection": "Choose an inspection of the recommendation's body."}
             )
-        if (later.fieldwork_start or later.published or datetime.date.min) <= (
-            earlier.fieldwork_start or earlier.published or datetime.date.min
+        if when_inspected(later.fieldwork_start, later.published) <= when_inspected(
+            earlier.fieldwork_start, earlier.published
         ):
             raise ValidationError(
                 {"inspection": "Choose an inspection later than the recommendation's."}

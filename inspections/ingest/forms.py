@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Max, Q
 from django.forms import BaseModelFormSet, modelformset_factory
 from django.utils.text import slugify
 
@@ -390,12 +390,10 @@ class BaseEntryFormSet(BaseModelFormSet):
             record.delete()
         has_position = any(f.name == "position" for f in self.model._meta.fields)
         last = (
-            max(
-                self.model.objects.filter(inspection=self.inspection).values_list(
-                    "position", flat=True
-                ),
-                default=0,
-            )
+            self.model.objects.filter(inspection=self.inspection).aggregate(last=Max("position"))[
+                "last"
+            ]
+            or 0
             if has_position
             else 0
         )

@@ -390,3 +390,13 @@ def test_key_questions_of_another_version_are_not_compared(client, lambeth_again
 def test_inspections_under_two_versions_are_no_change(client, lambeth_again):  # noqa: F811
     assert national_changes().version is None
     assert "No PDU has been inspected twice under one version" in words_of(client.get("/changes/"))
+
+
+def test_a_pdu_of_no_region_is_not_placed_with_national_figures_as_its_regions(
+    client, published_data
+):
+    Body.objects.filter(slug="lambeth").update(region=None)
+    response = client.get("/pdus/lambeth/")
+    assert response.status_code == 200
+    assert response.context["standing"] is None
+    assert "nationally" not in words_of(response)
