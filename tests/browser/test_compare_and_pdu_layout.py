@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import AXE
+from tests.browser.conftest import axe_run
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -21,12 +21,6 @@ LONDON_PDUS = [
 ]
 # Chromium prints A4 with 0.4 in margins: 8.27 - 0.8 = 7.47 in of paper, at 96 px an inch.
 A4_PRINTED_WIDTH = 717
-
-
-def axe_violations_of_any_impact(page):
-    page.evaluate(AXE.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
-    return [(v["id"], v["impact"], [n["target"] for n in v["nodes"]]) for v in result["violations"]]
 
 
 def page_width(page):
@@ -46,7 +40,7 @@ def test_page_fits_the_screen_and_passes_axe_at_any_impact(
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(f"{live_server.url}{path}")
     assert page_width(page) <= width
-    assert axe_violations_of_any_impact(page) == []
+    assert axe_run(page, impacts=None) == []
 
 
 def test_compare_at_six_pdus_keeps_the_standard_in_view_on_a_phone(

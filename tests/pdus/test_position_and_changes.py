@@ -25,13 +25,8 @@ from ratings.rules import POINTS
 from ratings.statistics import mean_interval
 from recommendations.models import FollowUp, Recommendation
 from tests.pdus.test_framework_versions_pages import lambeth_again, pdu_2023  # noqa: F401
+from tests.pdus.test_national_overview import words_of
 from tests.pdus.test_second_inspections import inspect_again
-
-
-def words_of(response) -> str:
-    html = response.content.decode()
-    main = html[html.index("<main") :]
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
 
 
 @pytest.fixture
