@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Themes are tagged where records are written, so that pages only read.
     "inspections.explorer.tagging.TagWrittenRecordsMiddleware",
+    # Last, so that every other middleware's headers go on a page served from the cache.
+    "config.page_cache.PageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

@@ -623,9 +623,10 @@ class UntaggedRecord(models.Model):
 
 
 class FacetState(models.Model):
-    """One row, whose token database triggers renew on every write that can move the
-    findings explorer's facets: how each process knows that the facet arrays it holds in
-    memory are out of date (see facet_index)."""
+    """The data tokens (inspections/web/tokens.py), a row each, that database triggers
+    renew on writes: row 1 on every write that can move the findings explorer's facets
+    (how each process knows its facet arrays are out of date, see facet_index), row 2 on
+    every write a public page can show (the published data's version, data_version)."""
 
     token = models.BigIntegerField()
 

@@ -52,6 +52,18 @@ def _fast_password_hashing():
         yield
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Pages and worked-out data are cached under the data's version, which each test's
+    rollback puts back: a test must not be served what an earlier one rendered under its
+    own settings or patches. (This process's memory: a shared Redis is never flushed.)"""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+
+
 # --- The published data: loaded once, each test's changes rolled back -----------------------
 #
 # Loading the fixtures takes about a second, and some 600 tests read them. So the tests

@@ -7,23 +7,12 @@ how well (one query); narrowing them by the chosen facets, counting them by ever
 and taking a page of them is then array arithmetic: a few milliseconds at 166,000
 records, whatever the words, and no SQL plan to go wrong.
 
-The arrays follow the data: database triggers (`install_triggers`) give the one row of
-`inspections_facetstate` a new random token on every write to a table they are read
-from that can change what the public sees, whatever makes it (the admin, loaddata,
-bulk_create, a raw UPDATE), and every search reads the token first (one query) and
-rebuilds the arrays when it has changed. A random token rather than a counter, as a
-rolled-back transaction puts the old token back together with the old data.
-
-What cannot move the arrays does not move the token: a finding, recommendation or
-figure of a draft inspection, or a draft inspection itself (an admin at work on a draft
-cost every process a rebuild per save). On PostgreSQL the token moves at most once
-between two reads of it in a transaction (a transaction-local setting marks it moved; a
-read clears it): tagging sets theme bits with one UPDATE per tag, and renewing the one row
-on each made a transaction of thousands of them quadratic (the row's dead versions pile
-up). A read inside a savepoint that is rolled back is forgotten with it: a transaction
-that writes, searches inside such a savepoint, writes again and searches again would see
-its index from before the second write until the next. No page does that; reads never
-write.
+The arrays follow the data: every search reads the facet token first (one query,
+`inspections/web/tokens.py`) and rebuilds the arrays when it has changed. Database
+triggers renew the token on every write to a table the arrays are read from that can
+change what the public sees (not a draft's records, nor a draft itself: an admin at work
+on a draft cost every process a rebuild per save), at most once a transaction on
+PostgreSQL.
 """
 
 from __future__ import annotations
@@ -33,13 +22,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import triggers
+from inspections.web.tokens import Token
 
-STATE = "inspections_facetstate"
 TYPE_CODES = {"finding": 1, "recommendation": 2, "figure": 3}
 TYPE_NAMES = {code: name for name, code in TYPE_CODES.items()}
 
-# The tables the arrays are read from, and the columns of each whose change moves them.
 WATCHED = (
     (
         "inspections_inspection",
@@ -61,159 +48,20 @@ NONE = -1  # in a key array: the record has no such key
 
 # --- Keeping the token ---------------------------------------------------------------------
 
-
-INSPECTIONS = "inspections_inspection"
-# The tables whose rows belong to an inspection (a figure may belong to none: a body's).
-RECORDS = ("inspections_finding", "recommendations_recommendation", "inspections_contextfigure")
-# Transaction-local: set when this transaction has renewed the token, cleared by a read.
-RENEWED = "inspections.facets_renewed"
-
-
-def _public(table: str, row: str) -> str:
-    """SQL: whether `row` (NEW or OLD) of `table` is public, or for a record of no
-    inspection, may be. The rows of any other table (bodies, regions, themes) always are."""
-    if table == INSPECTIONS:
-        return f"{row}.is_published"
-    if table in RECORDS:
-        return (
-            f"({row}.inspection_id IS NULL OR EXISTS (SELECT 1 FROM {INSPECTIONS} "
-            f"WHERE id = {row}.inspection_id AND is_published))"
-        )
-    return "TRUE"
-
-
-# One function for every table. Row by row on an inspection and its records, to see
-# whether the row is public, returning at once after the transaction's first renewal;
-# once a statement on the others. (OLD is NULL in an INSERT trigger, NEW in a DELETE's.)
-POSTGRES_FUNCTION = f"""
-CREATE OR REPLACE FUNCTION inspections_facets_changed() RETURNS trigger
-LANGUAGE plpgsql AS $$
-DECLARE
-    public boolean := TRUE;
-BEGIN
-    IF current_setting('{RENEWED}', true) = '1' THEN
-        RETURN NULL;
-    END IF;
-    IF TG_LEVEL = 'ROW' AND TG_TABLE_NAME = '{INSPECTIONS}' THEN
-        public := (TG_OP <> 'INSERT' AND {_public(INSPECTIONS, "OLD")})
-            OR (TG_OP <> 'DELETE' AND {_public(INSPECTIONS, "NEW")});
-    ELSIF TG_LEVEL = 'ROW' THEN
-        public := (TG_OP <> 'INSERT' AND {_public(RECORDS[0], "OLD")})
-            OR (TG_OP <> 'DELETE' AND {_public(RECORDS[0], "NEW")});
-    END IF;
-    IF NOT COALESCE(public, FALSE) THEN
-        RETURN NULL;
-    END IF;
-    PERFORM set_config('{RENEWED}', '1', true);
-    INSERT INTO {STATE} (id, token) VALUES (1, CAST(random() * 4e18 AS BIGINT))
-    ON CONFLICT (id) DO UPDATE SET token = EXCLUDED.token;
-    RETURN NULL;
-END
-$$
-"""
-
-
-def _trigger_names(connection, table: str) -> set[str]:
-    """The names migration 0006 gave them, and drops when it is reversed."""
-    if connection.vendor == "sqlite":
-        return {f"{table}_facets_{event}" for event in ("insert", "update", "delete")}
-    return {f"{table}_facets"}
-
-
-def _row_by_row(table: str) -> bool:
-    return table == INSPECTIONS or table in RECORDS
-
-
-def _trigger_statements(connection, table: str, columns: tuple[str, ...]) -> list[str]:
-    updated = f"UPDATE OF {', '.join(columns)}"
-    if connection.vendor == "sqlite":
-        renew = f"INSERT OR REPLACE INTO {STATE} (id, token) VALUES (1, random());"
-        events = {
-            "insert": ("INSERT", _public(table, "NEW")),
-            "update": (updated, f"{_public(table, 'OLD')} OR {_public(table, 'NEW')}"),
-            "delete": ("DELETE", _public(table, "OLD")),
-        }
-        statements = []
-        for name, (event, public) in events.items():
-            when = f"WHEN {public} " if _row_by_row(table) else ""
-            statements += [
-                f"DROP TRIGGER IF EXISTS {table}_facets_{name}",
-                f"CREATE TRIGGER {table}_facets_{name} AFTER {event} ON {table} "
-                f"{when}BEGIN {renew} END",
-            ]
-        return statements
-    # Not TRUNCATE row by row (it has no rows): only flush truncates these tables, and it
-    # empties the state table too, and no index matches no token.
-    events, each = (
-        (f"INSERT OR DELETE OR {updated}", "ROW")
-        if _row_by_row(table)
-        else (f"INSERT OR DELETE OR TRUNCATE OR {updated}", "STATEMENT")
-    )
-    return [
-        f"DROP TRIGGER IF EXISTS {table}_facets ON {table}",
-        f"CREATE TRIGGER {table}_facets AFTER {events} ON {table} FOR EACH {each} "
-        "EXECUTE FUNCTION inspections_facets_changed()",
-    ]
-
-
-def install_triggers(connection, tables=None) -> None:
-    """Create the triggers that renew the token when a watched table changes."""
-    if connection.vendor not in ("sqlite", "postgresql"):
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRES_FUNCTION)
-        for table, columns in WATCHED:
-            if tables is None or table in tables:
-                for statement in _trigger_statements(connection, table, columns):
-                    cursor.execute(statement)
-
-
-def ensure_triggers(connection) -> list[str]:
-    """Put back missing triggers (SQLite drops a table's triggers when a migration remakes
-    it); the tables they were missing on. Nothing before the state table exists."""
-    if connection.vendor not in ("sqlite", "postgresql"):
-        return []
-    existing = set(connection.introspection.table_names())
-    if STATE not in existing:
-        return []
-    present = triggers.present(connection)
-    missing = [
-        table
-        for table, _ in WATCHED
-        if table in existing and not _trigger_names(connection, table) <= present
-    ]
-    if missing:
-        install_triggers(connection, tables=set(missing))
-        renew_token(connection)  # whatever was written meanwhile was not noticed
-    return missing
-
-
-def renew_token(connection) -> None:
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {STATE}")
-        cursor.execute(f"INSERT INTO {STATE} (id, token) VALUES (1, %s)", [_random_token()])
-
-
-def _random_token() -> int:
-    import secrets
-
-    return secrets.randbits(62)
-
-
-def read_token(connection) -> int | None:
-    """The data's token; None when there is none (just after a flush), which never matches."""
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(f"SELECT token FROM {STATE} WHERE id = 1")
-            row = cursor.fetchone()
-            return row[0] if row else None
-        # Read, the token must move again at this transaction's next public write.
-        cursor.execute(
-            f"SELECT (SELECT token FROM {STATE} WHERE id = 1), set_config(%s, '', true)",
-            [RENEWED],
-        )
-        return cursor.fetchone()[0]
+# The tables the arrays are read from, and the columns of each whose change moves them.
+FACETS = Token(
+    row=1,
+    name="facets",
+    watched=WATCHED,
+    per_inspection=(
+        "inspections_finding",
+        "recommendations_recommendation",
+        "inspections_contextfigure",
+    ),
+)
+install_triggers = FACETS.install_triggers
+ensure_triggers = FACETS.ensure_triggers
+read_token = FACETS.read
 
 
 # --- The arrays ----------------------------------------------------------------------------

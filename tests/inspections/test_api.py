@@ -159,14 +159,14 @@ def test_list_pages_with_next_links(client, db, settings):
 @pytest.mark.parametrize("size", [1, 10])
 def test_list_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     generate_dataset(inspections=5 * size, records_each=size)
-    with django_assert_num_queries(2):  # count, then the page with its joins
+    with django_assert_num_queries(3):  # the data's version, count, the page with its joins
         assert client.get(LIST_URL).status_code == 200
 
 
 @pytest.mark.parametrize("size", [1, 10])
 def test_detail_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     inspection = generate_dataset(inspections=2, records_each=10 * size)[0]
-    with django_assert_num_queries(7):  # inspection, then one query per kind of record
+    with django_assert_num_queries(8):  # the data's version, inspection, a query per kind of record
         data = detail(client, inspection.slug)
     assert len(data["findings"]) == 10 * size
 
@@ -224,8 +224,8 @@ def test_body_query_count_does_not_grow(client, db, django_assert_num_queries, s
     for inspection in generate_dataset(inspections=size, records_each=size):
         inspection.body = first.body
         inspection.save()
-    with django_assert_num_queries(3):  # the body, its inspections, their ratings
+    with django_assert_num_queries(4):  # the data's version, body, its inspections, their ratings
         data = client.get(f"{BODIES_URL}{first.body.slug}/").json()
     assert len(data["inspections"]) == size + 1
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the data's version, the bodies
         assert client.get(BODIES_URL).status_code == 200

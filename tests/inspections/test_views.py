@@ -51,12 +51,12 @@ def test_draft_inspection_is_404(client, published_data):
 @pytest.mark.parametrize("size", [1, 10])
 def test_inspection_list_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     generate_dataset(inspections=5 * size, records_each=1)
-    with django_assert_num_queries(2):  # the count, and the page of 50
+    with django_assert_num_queries(3):  # the data's version, the count, the page of 50
         assert client.get("/inspections/").status_code == 200
 
 
 @pytest.mark.parametrize("size", [1, 10])
 def test_inspection_page_query_count_does_not_grow(client, db, django_assert_num_queries, size):
     inspection = generate_dataset(inspections=2, records_each=10 * size)[0]
-    with django_assert_num_queries(8):  # with its correction notices
+    with django_assert_num_queries(9):  # the data's version, and with its correction notices
         assert client.get(inspection.get_absolute_url()).status_code == 200

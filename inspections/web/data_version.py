@@ -1,0 +1,113 @@
+"""The published data's version: one key for every cache of what pages show.
+
+A token (`tokens.py`) that moves on any write that can change what a page shows to the
+public: any column of any table of the four apps' data, but for a draft inspection and
+the rows of one, which stay out of sight until it is published (publishing moves it).
+Whatever is worked out from the data (a page, a grouping, a summary) is cached under it
+in the default cache (Redis in production, so every process and server shares it) and is
+never wrong: a write moves the token, and the next request works it out again.
+
+A GET or HEAD reads the token once (`PageCacheMiddleware` holds it for the request, as a
+safe request writes nothing); anything else reads it each time it asks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from typing import TypeVar
+
+from django.core.cache import cache
+from django.db import connection
+
+from .tokens import Token
+
+# Every table of pdus, ratings, inspections and recommendations is watched but these,
+# which no page shows to the public (tests/test_data_version.py holds the list to it).
+NOT_WATCHED = {
+    "inspections_facetstate": "the tokens themselves",
+    "inspections_untaggedrecord": "the tagging queue (the tags it leads to are watched)",
+    "recommendations_directorprofile": "a director's region: signed-in pages, never cached",
+    "recommendations_deletionrecord": "who deleted what: admin only",
+}
+# With an inspection_id: a row of a draft moves nothing.
+PER_INSPECTION = (
+    "inspections_finding",
+    "inspections_contextfigure",
+    "inspections_dataqualitynote",
+    "inspections_correction",
+    "ratings_standardrating",
+    "ratings_keyquestionscore",
+    "recommendations_recommendation",
+    "recommendations_followup",
+)
+WATCHED_TABLES = (
+    "pdus_region",
+    "pdus_district",
+    "pdus_borough",
+    "pdus_body",
+    "pdus_body_boroughs",
+    "pdus_site",
+    "pdus_commissionedservice",
+    "ratings_programme",
+    "ratings_standard",
+    "ratings_keyquestion",
+    "inspections_sourcedocument",
+    "inspections_inspection",
+    "inspections_section",
+    "inspections_theme",
+    "inspections_themetag",
+    "inspections_themeoverride",
+    "recommendations_recommendation_co_addressees",
+    "recommendations_tracking",
+    "recommendations_progressupdate",
+    *PER_INSPECTION,
+)
+
+PAGES = Token(
+    row=2,
+    name="pages",
+    watched=tuple((table, None) for table in WATCHED_TABLES),
+    per_inspection=PER_INSPECTION,
+)
+
+# For a GET or HEAD, which writes nothing: the token, once read (set by
+# PageCacheMiddleware, so a request reads it at most once however many caches it asks).
+_held: ContextVar[list | None] = ContextVar("data_version", default=None)
+_MISSING = object()
+
+T = TypeVar("T")
+
+
+def current() -> int | None:
+    """The version of the data now; None just after a flush (nothing is cached then)."""
+    held = _held.get()
+    if held is None:
+        return PAGES.read(connection)
+    if not held:
+        held.append(PAGES.read(connection))
+    return held[0]
+
+
+def hold_for_request():
+    """Read the version at most once until `release(handle)`: for a safe request."""
+    return _held.set([])
+
+
+def release(handle) -> None:
+    _held.reset(handle)
+
+
+def cached(name: str, compute: Callable[[], T], *, timeout: int = 24 * 3600) -> T:
+    """`compute()`, worked out once per data version and `name` (which must say all else
+    the result depends on, such as the day for what is overdue) and shared by every process
+    through the default cache."""
+    version = current()
+    if version is None:
+        return compute()
+    key = f"data:{version}:{name}"
+    value = cache.get(key, _MISSING)
+    if value is _MISSING:
+        value = compute()
+        cache.set(key, value, timeout)
+    return value
