@@ -245,9 +245,13 @@ class WebClient:
             jar.set_cookie(copy.copy(cookie))
         return WebClient(self.base_url, jar)
 
-    def request(self, method: str, path: str, data: dict | None = None) -> Response:
+    def request(
+        self, method: str, path: str, data: dict | None = None, headers: dict | None = None
+    ) -> Response:
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
-        request = urllib.request.Request(self.base_url + path, data=body, method=method)
+        request = urllib.request.Request(
+            self.base_url + path, data=body, method=method, headers=headers or {}
+        )
         try:
             with self._opener.open(request, timeout=REQUEST_SECONDS) as response:
                 return Response(response.status, dict(response.headers), response.read())

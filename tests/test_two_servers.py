@@ -3,8 +3,9 @@
 Each server is gunicorn with two workers, DEBUG off, the cache in Redis; both serve one
 database (a SQLite file, or PostgreSQL when the suite runs on it). A change made through
 one must be seen at once through the other, on pages, in the API and in the explorer's
-facets, though each worker keeps its own facet index in memory; and sign-in attempts
-count across both, one at a time and in a parallel burst.
+facets, though each worker keeps its own facet index in memory and pages are served from
+the shared cache; a page one renders the other serves from that cache; and sign-in
+attempts count across both, one at a time and in a parallel burst.
 """
 
 import json
@@ -76,6 +77,18 @@ def test_a_change_through_one_server_is_seen_at_once_through_the_other(servers):
     assert LAMBETH not in listed(second)
     assert second.get(f"/inspections/{LAMBETH}/").status == 404
     assert "Lambeth" not in second.get("/").text
+
+
+def test_a_page_rendered_by_one_server_is_served_by_the_other(servers):
+    # Behind a load balancer every server is asked for the one public address.
+    first, second = (WebClient(server.base_url) for server in servers)  # signed out
+    public = {"Host": "127.0.0.1"}
+    for path in ("/regions/london/", "/explore/?q=assessment&kind=strength"):
+        rendered = first.request("GET", path, headers=public)
+        served = second.request("GET", path, headers=public)
+        assert rendered.status == served.status == 200
+        assert served.headers["X-Page-Cache"] == "hit"
+        assert served.body == rendered.body
 
 
 def test_sign_in_failures_count_across_both_servers(servers):
