@@ -15,8 +15,9 @@ One run:
    texts recombined across generated PDUs, regions and years, with recommendations and
    context figures in the same proportions. The search index and theme tags are
    built as in production (triggers, then tag_themes);
-2. serves the app on each database (runserver, 127.0.0.1) and Datasette on the same
-   SQLite file, all at once;
+2. serves the app on each database (runserver, 127.0.0.1; signed-out pages from the
+   cache, as deployed), the app on the SQLite file once more rendering every page (no
+   page cache: the page's own work), and Datasette on the same SQLite file, all at once;
 3. requests the same searches from each, in a bounded loop (--warmup untimed, then
    --requests timed, one request at a time, the servers taking turns so that a slow
    spell of the machine falls on all alike), and prints p50 and p95 latency side by side.
@@ -50,7 +51,12 @@ MANAGE = ROOT / "manage.py"
 BENCH_DIR = ROOT / "bench"
 DEFAULT_SQLITE = BENCH_DIR / "bench.db"
 DEFAULT_POSTGRES = "postgres://postgres@127.0.0.1:5432/inspection_findings_bench"
-DJANGO_PORTS = {"SQLite": 8766, "PostgreSQL": 8767}
+DJANGO_PORTS = {"SQLite": 8766, "PostgreSQL": 8767, "SQLite, rendered": 8768}
+# The explorer as deployed serves a signed-out page from the cache until the data changes
+# (config/page_cache.py); this one renders every request, to time the page's own work.
+RENDERED = ("Explorer on SQLite, every page rendered", "SQLite, rendered")
+# This run's cache keys only.
+CACHE_PREFIX = f"bench-search-{secrets.token_hex(4)}"
 DATASETTE_PORT = 8765
 DATASETTE = "Datasette (same SQLite file)"
 
@@ -385,7 +391,9 @@ class Benchmark:
         counts = {}
         for label, url in targets:
             counts[label] = self.build(label, url)
-        results = self.time_all(targets, Path(args.sqlite_path).resolve())
+        servers = [(f"Explorer on {label}", label, url, {}) for label, url in targets]
+        servers.insert(1, (*RENDERED, targets[0][1], {"DJANGO_PAGE_CACHE": "false"}))
+        results = self.time_all(servers, Path(args.sqlite_path).resolve())
         self.report(results, counts, time.perf_counter() - started)
 
     # -- building --
@@ -455,12 +463,12 @@ class Benchmark:
 
     # -- timing --
 
-    def explorer_server(self, label: str, database_url: str) -> Server:
+    def explorer_server(self, port: str, database_url: str, extra_env: dict) -> Server:
         argv = [
             sys.executable,
             str(MANAGE),
             "runserver",
-            f"127.0.0.1:{DJANGO_PORTS[label]}",
+            f"127.0.0.1:{DJANGO_PORTS[port]}",
             "--noreload",
             # One thread, as a production worker: its database connection is kept between
             # requests (CONN_MAX_AGE) instead of opened for each request's new thread.
@@ -475,8 +483,10 @@ class Benchmark:
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DJANGO_HTTPS": "false",
             "DJANGO_REDIS_URL": os.environ.get("DJANGO_REDIS_URL", "redis://127.0.0.1:6379/0"),
+            "DJANGO_CACHE_PREFIX": CACHE_PREFIX,
+            **extra_env,
         }
-        return Server(argv, DJANGO_PORTS[label], env, "/explore/themes/")
+        return Server(argv, DJANGO_PORTS[port], env, "/explore/themes/")
 
     def datasette_server(self, database: Path) -> Server | None:
         datasette = Path(sys.executable).with_name("datasette")
@@ -506,22 +516,23 @@ class Benchmark:
         ]
         return Server(argv, DATASETTE_PORT, os.environ.copy(), "/-/versions.json")
 
-    def time_all(self, targets, database: Path) -> dict[str, dict[str, Timing]]:
-        """Serve the explorer on each database and Datasette on the SQLite file, all at once,
-        and time each query on each server in turn (see time_urls)."""
+    def time_all(self, explorers, database: Path) -> dict[str, dict[str, Timing]]:
+        """Serve the explorer on each database (and on SQLite once more with no page cache)
+        and Datasette on the SQLite file, all at once, and time each query on each server in
+        turn (see time_urls)."""
         args = self.args
-        results: dict[str, dict[str, Timing]] = {f"Explorer on {label}": {} for label, _ in targets}
+        results: dict[str, dict[str, Timing]] = {column: {} for column, *_ in explorers}
         with contextlib.ExitStack() as servers:
-            for label, url in targets:
-                servers.enter_context(self.explorer_server(label, url))
+            for _, port, url, extra_env in explorers:
+                servers.enter_context(self.explorer_server(port, url, extra_env))
             datasette = None if args.skip_datasette else self.datasette_server(database)
             if datasette is not None:
                 servers.enter_context(datasette)
                 results[DATASETTE] = {}
             for name, path, case in CASES:
                 urls = {
-                    f"Explorer on {label}": f"http://127.0.0.1:{DJANGO_PORTS[label]}{path}"
-                    for label, _ in targets
+                    column: f"http://127.0.0.1:{DJANGO_PORTS[port]}{path}"
+                    for column, port, _, _ in explorers
                 }
                 if datasette is not None and case is not None:
                     # Datasette names a database after its file: bench.db is /bench/.

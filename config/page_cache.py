@@ -19,6 +19,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
+from django.core.exceptions import MiddlewareNotUsed
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.cache import cc_delim_re
@@ -58,6 +59,8 @@ def _storable(request, response) -> bool:
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
+        if not settings.PAGE_CACHE:
+            raise MiddlewareNotUsed
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD"):

@@ -133,6 +133,9 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Signed-out pages served from that cache until the published data changes
+# (config/page_cache.py); DJANGO_PAGE_CACHE=false renders every page (to time the rendering).
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
