@@ -104,3 +104,12 @@ def test_unsafe_methods_pass_by_the_cache(client, published_data, method):
     get(client, "/explore/")
     response = getattr(client, method)("/explore/")
     assert HEADER not in response
+
+
+def test_the_page_cache_can_be_turned_off(published_data, settings):
+    from django.test import Client
+
+    settings.PAGE_CACHE = False  # DJANGO_PAGE_CACHE=false: read when the middleware loads
+    client = Client()
+    get(client, PAGE)
+    assert HEADER not in get(client, PAGE)[0]
