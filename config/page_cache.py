@@ -5,9 +5,10 @@ default cache (Redis in production, shared by every process and server) when the
 address was rendered under the same published-data version (inspections/web/data_version)
 on the same day (the tracker's "overdue" and a download's file name say the day): one
 query, the version's. Otherwise the page is rendered and stored, unless it is not the
-same for everyone: a response that sets a cookie, used the CSRF token (a form's hidden
-field is the visitor's own), says it must not be stored (`never_cache`, private), is not
-a 200, is streamed or is large.
+same for everyone, or not sure to be the data's: a response that sets a cookie, used the
+CSRF token (a form's hidden field is the visitor's own), says it must not be stored
+(`never_cache`, private), is not a 200, is streamed or is large, or was worked out from
+something behind the data (`data_version.behind`).
 
 Nothing here decides who may see what: only what every signed-out visitor gets is stored,
 and it is keyed by the version, which moves on any public write, publishing and
@@ -85,7 +86,7 @@ class PageCacheMiddleware:
             response[HEADER] = "hit"
             return response
         response = self.get_response(request)
-        if _storable(request, response):
+        if _storable(request, response) and data_version.storable():
             cache.set(
                 key, (response.status_code, dict(response.items()), response.content), TIMEOUT
             )

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from inspections.web.tokens import Token
+from inspections.web import data_version
+from inspections.web.tokens import Token, read_tokens
 
 TYPE_CODES = {"finding": 1, "recommendation": 2, "figure": 3}
 TYPE_NAMES = {code: name for name, code in TYPE_CODES.items()}
@@ -32,8 +33,8 @@ WATCHED = (
         "inspections_inspection",
         ("is_published", "body_id", "programme_id", "fieldwork_start", "published"),
     ),
-    ("inspections_finding", ("inspection_id", "section_id", "kind", "theme_bits", "position")),
-    ("recommendations_recommendation", ("inspection_id", "addressee_id", "theme_bits", "position")),
+    ("inspections_finding", ("inspection_id", "section_id", "kind", "position")),
+    ("recommendations_recommendation", ("inspection_id", "addressee_id", "position")),
     ("inspections_contextfigure", ("inspection_id", "body_id")),
     ("inspections_section", ("standard_id",)),
     ("inspections_theme", ("slug", "name", "bit")),
@@ -48,7 +49,8 @@ NONE = -1  # in a key array: the record has no such key
 
 # --- Keeping the token ---------------------------------------------------------------------
 
-# The tables the arrays are read from, and the columns of each whose change moves them.
+# The tables the arrays are read from, and the columns of each whose change moves them:
+# all but the records' themes, which have a token of their own.
 FACETS = Token(
     row=1,
     name="facets",
@@ -59,9 +61,33 @@ FACETS = Token(
         "inspections_contextfigure",
     ),
 )
-install_triggers = FACETS.install_triggers
-ensure_triggers = FACETS.ensure_triggers
-read_token = FACETS.read
+# A record's themes: what a theme override moves (and tagging). Nothing private hangs on a
+# theme, so a process renews its arrays for these in the background, searching the ones it
+# has meanwhile (an override made every process rebuild its arrays before its next search).
+THEMES = Token(
+    row=3,
+    name="facet_themes",
+    watched=(
+        ("inspections_finding", ("theme_bits",)),
+        ("recommendations_recommendation", ("theme_bits",)),
+    ),
+    per_inspection=("inspections_finding", "recommendations_recommendation"),
+)
+TOKENS = (FACETS, THEMES)
+
+
+def install_triggers(connection) -> None:
+    for token in TOKENS:
+        token.install_triggers(connection)
+
+
+def ensure_triggers(connection) -> list[str]:
+    return [table for token in TOKENS for table in token.ensure_triggers(connection)]
+
+
+def read_token(connection) -> tuple[int | None, int | None]:
+    """The facet token and the themes token, in one query."""
+    return read_tokens(connection, TOKENS)
 
 
 # --- The arrays ----------------------------------------------------------------------------
@@ -97,8 +123,8 @@ class FacetIndex:
     search. Key arrays hold positions in the value lists (`bodies`, `regions` ...) or NONE.
     """
 
-    def __init__(self, connection, token):
-        self.token = token
+    def __init__(self, connection, tokens):
+        self.tokens = tokens
         self._read(connection)
 
     # -- building --
@@ -378,23 +404,60 @@ class FacetIndex:
 
 _indexes: dict[tuple[str, str], FacetIndex] = {}
 _lock = threading.Lock()
+_renewing: set[tuple[str, str]] = set()
 
 
 def current(connection) -> FacetIndex:
     """The index of `connection`'s database as it is now: one query when it is up to date.
 
-    The token is read before the records, so a write that comes between them leaves the
+    The tokens are read before the records, so a write that comes between them leaves the
     index marked older than its data, and the next search rebuilds it again. One build
-    at a time: a search that waited for another's finds it done.
+    at a time: a search that waited for another's finds it done. When only the records'
+    themes have moved, the index is renewed in the background and this search uses the
+    one there is (the request is marked behind the data, so no cache keeps what it shows);
+    not inside a transaction, which sees writes of its own that no other connection does.
     """
     key = (connection.alias, str(connection.settings_dict["NAME"]))
-    token = read_token(connection)
+    tokens = read_token(connection)
     index = _indexes.get(key)
-    if index is not None and token is not None and index.token == token:
+    if index is not None and None not in tokens and index.tokens == tokens:
+        return index
+    if (
+        index is not None
+        and None not in tokens
+        and index.tokens[0] == tokens[0]
+        and not connection.in_atomic_block
+    ):
+        data_version.behind()
+        _renew_in_background(key, connection.alias, tokens)
         return index
     with _lock:
         index = _indexes.get(key)
-        if index is None or token is None or index.token != token:
-            index = FacetIndex(connection, token)
+        if index is None or None in tokens or index.tokens != tokens:
+            index = FacetIndex(connection, tokens)
             _indexes[key] = index
     return index
+
+
+def _renew_in_background(key, alias: str, tokens) -> None:
+    with _lock:
+        if key in _renewing:
+            return
+        _renewing.add(key)
+
+    renewed = _indexes.get(key)
+
+    def renew():
+        from django.db import connections
+
+        try:
+            index = FacetIndex(connections[alias], tokens)
+            with _lock:
+                if _indexes.get(key) is renewed:  # else a search has built a newer one
+                    _indexes[key] = index
+        finally:
+            connections[alias].close()  # this thread's own connection
+            with _lock:
+                _renewing.discard(key)
+
+    threading.Thread(target=renew, name="facet-themes", daemon=True).start()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.core.cache import cache
@@ -71,9 +72,18 @@ PAGES = Token(
     per_inspection=PER_INSPECTION,
 )
 
-# For a GET or HEAD, which writes nothing: the token, once read (set by
-# PageCacheMiddleware, so a request reads it at most once however many caches it asks).
-_held: ContextVar[list | None] = ContextVar("data_version", default=None)
+
+@dataclass
+class _Request:
+    """A GET or HEAD, which writes nothing: its version, once read, and whether anything it
+    read is known to be behind the data (then nothing it works out is stored)."""
+
+    version: int | None = None
+    read: bool = False
+    behind: bool = False
+
+
+_request: ContextVar[_Request | None] = ContextVar("data_version", default=None)
 _MISSING = object()
 
 T = TypeVar("T")
@@ -81,21 +91,35 @@ T = TypeVar("T")
 
 def current() -> int | None:
     """The version of the data now; None just after a flush (nothing is cached then)."""
-    held = _held.get()
-    if held is None:
+    request = _request.get()
+    if request is None:
         return PAGES.read(connection)
-    if not held:
-        held.append(PAGES.read(connection))
-    return held[0]
+    if not request.read:
+        request.version, request.read = PAGES.read(connection), True
+    return request.version
 
 
 def hold_for_request():
-    """Read the version at most once until `release(handle)`: for a safe request."""
-    return _held.set([])
+    """Read the version at most once until `release(handle)`: for a safe request (set by
+    PageCacheMiddleware, however many caches the request asks)."""
+    return _request.set(_Request())
 
 
 def release(handle) -> None:
-    _held.reset(handle)
+    _request.reset(handle)
+
+
+def behind() -> None:
+    """This request read something older than the data (the explorer's facet arrays while
+    a process renews them): what it works out must not be stored under this version."""
+    request = _request.get()
+    if request is not None:
+        request.behind = True
+
+
+def storable() -> bool:
+    request = _request.get()
+    return request is None or not request.behind
 
 
 def cached(name: str, compute: Callable[[], T], *, timeout: int = 24 * 3600) -> T:
@@ -109,5 +133,6 @@ def cached(name: str, compute: Callable[[], T], *, timeout: int = 24 * 3600) -> 
     value = cache.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        cache.set(key, value, timeout)
+        if storable():
+            cache.set(key, value, timeout)
     return value

@@ -189,14 +189,18 @@ $$
 
     def read(self, connection) -> int | None:
         """The token; None when there is none (just after a flush), which never matches."""
-        with connection.cursor() as cursor:
-            if connection.vendor != "postgresql":
-                cursor.execute(f"SELECT token FROM {STATE} WHERE id = %s", [self.row])
-                row = cursor.fetchone()
-                return row[0] if row else None
-            # Read, the token must move again at this transaction's next public write.
-            cursor.execute(
-                f"SELECT (SELECT token FROM {STATE} WHERE id = %s), set_config(%s, '', true)",
-                [self.row, self.renewed],
-            )
-            return cursor.fetchone()[0]
+        return read_tokens(connection, (self,))[0]
+
+
+def read_tokens(connection, tokens) -> tuple[int | None, ...]:
+    """Several tokens in one query (see Token.read)."""
+    rows = ", ".join(f"(SELECT token FROM {STATE} WHERE id = %s)" for _ in tokens)
+    params = [token.row for token in tokens]
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(f"SELECT {rows}", params)
+            return tuple(cursor.fetchone())
+        # Read, a token must move again at this transaction's next public write.
+        cleared = ", ".join("set_config(%s, '', true)" for _ in tokens)
+        cursor.execute(f"SELECT {rows}, {cleared}", [*params, *(t.renewed for t in tokens)])
+        return tuple(cursor.fetchone()[: len(tokens)])

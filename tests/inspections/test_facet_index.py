@@ -171,3 +171,39 @@ def test_migration_0011_makes_the_earlier_triggers_again(published_data):
     ).reinstall_facet_triggers(None, schema_editor)
     assert not a_draft_finding_moves_the_token()
     assert facet_index.ensure_triggers(connection) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_theme_change_renews_the_arrays_in_the_background():
+    # A theme override made every process rebuild its arrays before its next search.
+    import time
+
+    from django.core.management import call_command
+
+    from inspections.web import data_version
+
+    call_command("load_published_data", verbosity=0)
+    first = facet_index.current(connection)
+    tagged = Finding.objects.filter(inspection__is_published=True, theme_bits__gt=0).first()
+    before = counts()["theme"]
+    Finding.objects.filter(pk=tagged.pk).update(theme_bits=0)
+
+    handle = data_version.hold_for_request()
+    try:
+        assert facet_index.current(connection) is first  # this search: the arrays it had
+        assert not data_version.storable()  # so no cache keeps what it shows
+    finally:
+        data_version.release(handle)
+    deadline = time.monotonic() + 30
+    while facet_index.current(connection) is first and time.monotonic() < deadline:
+        time.sleep(0.05)
+    renewed = facet_index.current(connection)
+    assert renewed is not first
+    assert renewed.tokens == facet_index.read_token(connection)
+    after = counts()["theme"]
+    assert sum(after.values()) < sum(before.values())
+
+    # Anything but themes (here, who may see a record) is never searched with old arrays.
+    Inspection.objects.filter(slug="lambeth-pdu-2022").update(is_published=False)
+    assert facet_index.current(connection) is not renewed
+    assert "lambeth" not in counts(q="staff").get("body", {})
