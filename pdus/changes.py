@@ -14,15 +14,15 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models import OuterRef, Q, Subquery
 
 from inspections.models import Inspection
 from ratings.models import Programme, Rating, Standard, StandardRating
 from ratings.rules import POINTS, SCALE
 
 from . import rules
-from .dashboard import rated_inspections
-from .standing import when_inspected
+from .dashboard import VersionChoice, rated_inspections
+from .history import latest_under_each_version, when_inspected
 
 # Best first, as the tables read.
 OVERALL = "overall"
@@ -30,30 +30,19 @@ LISTED_PER_PAGE = 50
 MOVES = {"up": rules.IMPROVED, "same": rules.UNCHANGED, "down": rules.DECLINED}
 
 
-def _same_body_and_version():
-    return (
-        Inspection.objects.published()
-        .filter(body=OuterRef("body"), programme=OuterRef("programme"))
-        .annotate(when=when_inspected())
-    )
-
-
 def pairs():
     """Each PDU's latest published inspection under each rated framework version that has
     an earlier one under the same version, annotated `previous_id` and `previous_overall`
     (the earlier one's id and overall rating), with its body, region and programme."""
-    later = _same_body_and_version().filter(
-        Q(when__gt=OuterRef("when")) | Q(when=OuterRef("when"), pk__gt=OuterRef("pk"))
-    )
     earlier = (
-        _same_body_and_version()
+        Inspection.objects.published()
+        .filter(body=OuterRef("body"), programme=OuterRef("programme"))
+        .annotate(when=when_inspected())
         .filter(Q(when__lt=OuterRef("when")) | Q(when=OuterRef("when"), pk__lt=OuterRef("pk")))
         .order_by("-when", "-pk")
     )
     return (
-        rated_inspections()
-        .annotate(when=when_inspected())
-        .filter(~Exists(later))
+        latest_under_each_version(rated_inspections())
         .annotate(
             previous_id=Subquery(earlier.values("pk")[:1]),
             previous_overall=Subquery(earlier.values("overall_rating")[:1]),
@@ -151,7 +140,7 @@ class Transitions:
 @dataclass
 class NationalChanges:
     version: Programme | None
-    versions: list[tuple[Programme, int]]  # each with its number of PDUs inspected twice
+    versions: list[VersionChoice]  # each with its number of PDUs inspected twice
     transitions: list[Transitions]  # overall first, then each rated standard in order
 
     def find(self, key: str) -> Transitions | None:
@@ -173,7 +162,7 @@ def national_changes(asked: str = "") -> NationalChanges | None:
             return None
     else:
         version = versions[0][0] if versions else None
-    choices = [(v, len(inspections)) for v, inspections in versions]
+    choices = [VersionChoice(v, len(inspections), v == version) for v, inspections in versions]
     if version is None:
         return NationalChanges(None, choices, [])
     latest = by_version[version]

@@ -8,11 +8,20 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import Exists, F, OuterRef, Prefetch, prefetch_related_objects
+from django.db.models import (
+    Count,
+    Exists,
+    Max,
+    OuterRef,
+    Prefetch,
+    Subquery,
+    prefetch_related_objects,
+)
 
-from inspections.models import Finding, Inspection
+from inspections.models import Finding, Freshness, Inspection
 from ratings import charts, rules
 from ratings.models import KeyQuestionScore, Programme, Rating, Standard, StandardRating
 from ratings.statistics import Estimate, can_tell_apart, estimate
@@ -84,16 +93,16 @@ def _standards_in_order() -> Prefetch:
     )
 
 
-def rated_versions():
-    """The framework versions rated on HMIP's four-point scale under which a PDU inspection
-    is published, oldest first (one not yet dated last), each with its standards in order
-    and their key questions (three queries)."""
-    return (
-        Programme.objects.filter(rating_scheme=Programme.Scheme.FOUR_POINT)
-        .filter(Exists(rated_inspections().filter(programme=OuterRef("pk"))))
-        .order_by(F("started").asc(nulls_last=True), "pk")
-        .prefetch_related(_standards_in_order())
+def rated_versions(inspections: list[Inspection]) -> list[Programme]:
+    """The framework versions of `inspections`, rated_inspections() loaded with their
+    programmes: those under which a PDU inspection is published, oldest first (one not yet
+    dated last), each with its standards in order and their key questions (two queries)."""
+    versions = sorted(
+        {inspection.programme for inspection in inspections},
+        key=lambda v: (v.started is None, v.started or date.min, v.pk),
     )
+    prefetch_related_objects(versions, _standards_in_order())
+    return versions
 
 
 def rated_standards(programme: Programme) -> list[Standard]:
@@ -116,23 +125,31 @@ def latest_results(inspections, standards: list[Standard], chosen=()) -> list[PD
     )
 
 
-def results_for(inspections: list[Inspection], standards: list[Standard], chosen=()):
+def results_for(
+    inspections: list[Inspection], standards: list[Standard], chosen=(), ratings=None, scores=None
+):
     """As latest_results(), from inspections already loaded with their bodies and
-    programmes (two queries)."""
+    programmes (two queries). `ratings` (StandardRatings) and `scores` ((inspection id, key
+    question id, percentage)), where given, hold at least those of the inspections shown:
+    then no query."""
     of_body = defaultdict(list)
     for inspection in inspections:
         of_body[inspection.body_id].append(inspection)
     of_body = {body_id: latest_first(found) for body_id, found in of_body.items()}
     shown = [next((i for i in found if i.pk in chosen), found[0]) for found in of_body.values()]
-    ratings = defaultdict(dict)
-    for rating in StandardRating.objects.filter(inspection__in=shown):
-        ratings[rating.inspection_id][rating.standard_id] = rating
-    scores = defaultdict(dict)
-    # Plain values, not model instances: at national size there are thousands.
-    for inspection_id, question_id, percent in KeyQuestionScore.objects.filter(
-        inspection__in=shown
-    ).values_list("inspection_id", "key_question_id", "percent_yes"):
-        scores[inspection_id][question_id] = percent
+    if ratings is None:
+        ratings = StandardRating.objects.filter(inspection__in=shown)
+    if scores is None:
+        # Plain values, not model instances: at national size there are thousands.
+        scores = KeyQuestionScore.objects.filter(inspection__in=shown).values_list(
+            "inspection_id", "key_question_id", "percent_yes"
+        )
+    rated = defaultdict(dict)
+    for rating in ratings:
+        rated[rating.inspection_id][rating.standard_id] = rating
+    percent = defaultdict(dict)
+    for inspection_id, question_id, percent_yes in scores:
+        percent[inspection_id][question_id] = percent_yes
     questions = {standard.pk: list(standard.key_questions.all()) for standard in standards}
     results = []
     for inspection in shown:
@@ -141,16 +158,16 @@ def results_for(inspections: list[Inspection], standards: list[Standard], chosen
             key_questions = [
                 KeyQuestionResult(
                     question.text,
-                    scores[inspection.pk][question.pk],
-                    estimate(scores[inspection.pk][question.pk], inspection.cases_inspected)
+                    percent[inspection.pk][question.pk],
+                    estimate(percent[inspection.pk][question.pk], inspection.cases_inspected)
                     if inspection.cases_inspected
                     else None,
                 )
                 for question in questions[standard.pk]
-                if question.pk in scores[inspection.pk]
+                if question.pk in percent[inspection.pk]
             ]
             standard_results.append(
-                StandardResult(standard, ratings[inspection.pk].get(standard.pk), key_questions)
+                StandardResult(standard, rated[inspection.pk].get(standard.pk), key_questions)
             )
         results.append(
             PDUResult(inspection.body, inspection, standard_results, of_body[inspection.body_id])
@@ -167,6 +184,58 @@ def rated_inspections(version: Programme | None = None):
         .filter(programme__rating_scheme=Programme.Scheme.FOUR_POINT)
     )
     return inspections if version is None else inspections.filter(programme=version)
+
+
+def _how_many(related: str) -> Subquery:
+    """How many records of the reverse relation `related` the inspection has (a subquery:
+    a count beside another would multiply the two)."""
+    return Subquery(
+        Inspection.objects.filter(pk=OuterRef("pk")).annotate(n=Count(related)).values("n")
+    )
+
+
+@dataclass
+class PublishedInspections:
+    """Every published inspection, each with its body (and its region and district) and
+    programme, `is_rated` (one of rated_inspections()), `last_corrected` (its latest
+    correction's day), `findings_count` and `recommendations_count`."""
+
+    inspections: list[Inspection]
+
+    @property
+    def rated(self) -> list[Inspection]:
+        return [i for i in self.inspections if i.is_rated]
+
+    @property
+    def freshness(self) -> Freshness:
+        """As InspectionQuerySet.freshness() says it of them, from the rows already here."""
+        return Freshness(
+            report=max((i.published for i in self.inspections if i.published), default=None),
+            corrected=max(
+                (i.last_corrected for i in self.inspections if i.last_corrected), default=None
+            ),
+        )
+
+    def of_region(self, region) -> list[Inspection]:
+        """The region's: of its PDUs and of the region itself, under any programme."""
+        return [i for i in self.inspections if i.body.region_id == region.pk]
+
+
+def published_inspections() -> PublishedInspections:
+    """Every published inspection, for the overviews: their ratings, how fresh the data is
+    and a region's counts and other reports read from one query."""
+    return PublishedInspections(
+        list(
+            Inspection.objects.published()
+            .select_related("body__region", "body__district", "programme")
+            .annotate(
+                is_rated=Exists(rated_inspections().filter(pk=OuterRef("pk"))),
+                last_corrected=Max("corrections__corrected_on"),
+                findings_count=_how_many("findings"),
+                recommendations_count=_how_many("recommendations"),
+            )
+        )
+    )
 
 
 def latest_of_each_body(inspections) -> list[Inspection]:
@@ -206,10 +275,10 @@ class RegionRatings:
     inspected_pdus: int  # under any version
 
 
-def region_ratings(inspections: list[Inspection], versions, asked=None) -> RegionRatings:
-    """The region's rated PDU inspections (loaded with their bodies and programmes) under the
-    version `asked`, else the one most of its PDUs were last inspected under; `versions` are
-    rated_versions() (two queries, none without inspections)."""
+def version_shown(inspections: list[Inspection], versions, asked=None):
+    """(the version to show, the versions to choose between, each body's latest inspection)
+    for `inspections` (loaded with their programmes): the version `asked`, else the one most
+    of the bodies were last inspected under; `versions` are rated_versions() (no query)."""
     latest = latest_of_each_body(inspections)
     # Taken from `versions`, whose standards are loaded.
     version = asked or next((v for v in versions if v == usual_version(latest)), None)
@@ -217,6 +286,14 @@ def region_ratings(inspections: list[Inspection], versions, asked=None) -> Regio
     for inspection in inspections:
         under[inspection.programme_id].add(inspection.body_id)
     choices = [VersionChoice(v, len(under[v.pk]), v == version) for v in versions if under[v.pk]]
+    return version, choices, latest
+
+
+def region_ratings(inspections: list[Inspection], versions, asked=None) -> RegionRatings:
+    """The region's rated PDU inspections (loaded with their bodies and programmes) under the
+    version version_shown() gives; `versions` are rated_versions() (two queries, none
+    without inspections)."""
+    version, choices, latest = version_shown(inspections, versions, asked)
     if version is None:
         return RegionRatings(None, [], [], choices, len(latest))
     standards = rated_standards(version)
@@ -261,24 +338,9 @@ def rating_distribution(results: list[PDUResult], standards: list[Standard]):
     return rows
 
 
-def region_averages(results: list[PDUResult], exclude: Body | None = None) -> dict[str, tuple]:
-    """Mean percentage 'yes' per key question text over the PDUs that published one.
-
-    Returns {question text: (mean, number of PDUs)}, leaving out `exclude`.
-    """
-    collected = defaultdict(list)
-    for result in results:
-        if exclude is not None and result.body.pk == exclude.pk:
-            continue
-        for standard in result.standards:
-            for question in standard.key_questions:
-                collected[question.text].append(question.percent)
-    return {text: (sum(values) / len(values), len(values)) for text, values in collected.items()}
-
-
 def averaged_pdus(results: list[PDUResult], exclude: Body) -> list[Body]:
-    """The PDUs region_averages() averages over, leaving out `exclude`: those with any
-    key-question percentage."""
+    """The PDUs the region's averages (standing.Standing.region_averages()) are over,
+    leaving out `exclude`: those with any key-question percentage."""
     return [
         r.body
         for r in results
@@ -502,7 +564,6 @@ class Section:
     name: str
     anchor: str
     result: StandardResult | None
-    averages: list[tuple[KeyQuestionResult, tuple | None]]
     strengths: list[Finding] = field(default_factory=list)
     improvements: list[Finding] = field(default_factory=list)
     others: list[Finding] = field(default_factory=list)
@@ -514,7 +575,7 @@ class Section:
         }.get(finding.kind, self.others).append(finding)
 
 
-def standard_sections(result: PDUResult, findings, averages: dict) -> list[Section]:
+def standard_sections(result: PDUResult, findings) -> list[Section]:
     """Each standard of the latest inspection, then the report's other sections, in order."""
     sections: dict[str, Section] = {}
     for standard_result in result.standards:
@@ -523,13 +584,12 @@ def standard_sections(result: PDUResult, findings, averages: dict) -> list[Secti
             name=str(standard),
             anchor=f"standard-{standard.slug}",
             result=standard_result,
-            averages=[(kq, averages.get(kq.text)) for kq in standard_result.key_questions],
         )
     for finding in findings:
         standard = finding.section.standard
         key = f"standard-{standard.pk}" if standard else f"section-{finding.section.pk}"
         if key not in sections:
-            sections[key] = Section(finding.section.name, finding.section.slug, None, [])
+            sections[key] = Section(finding.section.name, finding.section.slug, None)
         sections[key].add(finding)
     return list(sections.values())
 

@@ -2,12 +2,11 @@
 
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Coalesce
 
 from inspections.models import Inspection
 from ratings.models import Programme, Rating
 
+from .history import latest_under_each_version
 from .models import Body, Region
 
 
@@ -105,10 +104,4 @@ class PDUInspectionFilter(django_filters.FilterSet):
         """Each PDU's latest published inspection under each programme, as the overviews
         count them (by fieldwork, else publication, as pdus.history orders them), so a count
         on an overview links to the very PDUs it counts."""
-        latest = (
-            Inspection.objects.published()
-            .filter(body=OuterRef("body"), programme=OuterRef("programme"))
-            .order_by(Coalesce("fieldwork_start", "published").desc(nulls_last=True), "-pk")
-            .values("pk")[:1]
-        )
-        return queryset.filter(pk=Subquery(latest))
+        return latest_under_each_version(queryset)

@@ -1,26 +1,46 @@
 from django import forms
-from django.db.models import Exists, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.core.validators import ProhibitNullCharactersValidator
 
 from . import rules
-from .dashboard import rated_inspections, rated_standards, rated_versions
+from .dashboard import latest_of_each_body, rated_standards, rated_versions
 from .models import Body, Region
 
 MIN_PDUS, MAX_PDUS = 2, 6
 
 
-def comparable_pdus(version=None):
-    """PDUs with a published inspection rated on the four-point scale (under `version`, a
-    Programme, where given), each with `latest_version`: the id of the framework version
-    of its latest such inspection."""
-    rated = rated_inspections().filter(body=OuterRef("pk"))
-    # Latest first as pdus.history.newest_first orders them: by fieldwork, else publication.
-    latest = rated.order_by(
-        Coalesce("fieldwork_start", "published").desc(nulls_last=True), "-pk"
-    ).values("programme")[:1]
-    pdus = Body.objects.pdus().annotate(latest_version=Subquery(latest))
-    rated_under = rated.filter(programme=version) if version else rated
-    return pdus.filter(Exists(rated_under)).order_by("name")
+def comparable_pdus(inspections, version=None) -> list[Body]:
+    """The PDUs of `inspections` (every rated_inspections(), loaded with their bodies and
+    programmes) with one under `version` (a Programme) where given, by name, each with
+    `latest_version`: the id of the framework version of its latest one.
+
+    Latest under any version, not under `version`: which standards a PDU was last
+    inspected under is what the form asks PDUs to share."""
+    under = {i.body_id for i in inspections if version is None or i.programme_id == version.pk}
+    pdus = []
+    for inspection in latest_of_each_body(inspections):
+        if inspection.body_id in under:
+            inspection.body.latest_version = inspection.programme_id
+            pdus.append(inspection.body)
+    return sorted(pdus, key=lambda pdu: pdu.name)
+
+
+class SlugChoiceMixin:
+    """A choice of slugs that refuses a NUL ("Null characters are not allowed") before
+    looking a slug up, as Django's model choice fields do."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        for slug in value if isinstance(value, list) else [value]:
+            ProhibitNullCharactersValidator()(slug)
+        return value
+
+
+class SlugChoiceField(SlugChoiceMixin, forms.ChoiceField):
+    pass
+
+
+class SlugMultipleChoiceField(SlugChoiceMixin, forms.MultipleChoiceField):
+    pass
 
 
 class CompareForm(forms.Form):
@@ -35,56 +55,67 @@ class CompareForm(forms.Form):
         label="Standards",
         error_messages={"invalid_choice": "Choose standards from the list"},
     )
-    pdu = forms.ModelMultipleChoiceField(
-        queryset=comparable_pdus(),
-        to_field_name="slug",
+    # Choices by slug from records loaded once (__init__), not querysets: a model choice
+    # field queries to clean and again, with a count, to render.
+    pdu = SlugMultipleChoiceField(
         required=False,
         widget=forms.CheckboxSelectMultiple,
         label="PDUs",
         error_messages={
             "invalid_choice": "%(value)s is not an inspected PDU: choose PDUs from the list",
-            "invalid_pk_value": "%(pk)s is not an inspected PDU: choose PDUs from the list",
         },
     )
-    region = forms.ModelChoiceField(
-        queryset=Region.objects.public(),
-        to_field_name="slug",
+    region = SlugChoiceField(
         required=False,
-        empty_label="No region: compare the PDUs chosen",
         label="Or a whole region",
         error_messages={"invalid_choice": "Choose a region from the list"},
     )
     standard = forms.CharField(required=False, label="Show the findings of each PDU for")
     # A PDU inspected more than once is compared on its latest inspection unless one of
     # its others is named here (the page links to each).
-    inspection = forms.ModelMultipleChoiceField(
-        queryset=rated_inspections(),
-        to_field_name="slug",
+    inspection = SlugMultipleChoiceField(
         required=False,
-        error_messages={
-            "invalid_choice": "%(value)s is not a published inspection of a PDU",
-            "invalid_pk_value": "%(pk)s is not a published inspection of a PDU",
-        },
+        error_messages={"invalid_choice": "%(value)s is not a published inspection of a PDU"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, inspections, **kwargs):
+        """`inspections`: every rated_inspections(), loaded with their bodies (and regions)
+        and programmes."""
         super().__init__(*args, **kwargs)
         # With their standards: the standard's choices and the comparison read them.
-        self.versions = list(rated_versions())
+        self.versions = rated_versions(inspections)
         self.fields["version"].choices = [
             ("", "Those the PDUs were last inspected under"),
             *((v.slug, v.name) for v in self.versions),
         ]
         asked = self.version_named(self.data.get("version"))
+        self.pdus = {pdu.slug: pdu for pdu in comparable_pdus(inspections, asked)}
+        pdu = self.fields["pdu"]
+        pdu.choices = [(slug, found.name) for slug, found in self.pdus.items()]
         if asked is not None:
-            pdu = self.fields["pdu"]
-            pdu.queryset = comparable_pdus(asked)
             pdu.error_messages["invalid_choice"] = (
                 f"%(value)s has no published inspection under {asked}: choose PDUs from the list"
             )
+        self.regions = {region.slug: region for region in Region.objects.public()}
+        self.fields["region"].choices = [
+            ("", "No region: compare the PDUs chosen"),
+            *((slug, region.name) for slug, region in self.regions.items()),
+        ]
+        self.inspections = {inspection.slug: inspection for inspection in inspections}
+        self.fields["inspection"].choices = [(slug, slug) for slug in self.inspections]
         # Until the PDUs settle the version, the standards offered are the one asked for's,
         # else the newest version's.
         self.shown_version = asked or (self.versions[-1] if self.versions else None)
+
+    def clean_pdu(self):
+        chosen = set(self.cleaned_data["pdu"])
+        return [pdu for slug, pdu in self.pdus.items() if slug in chosen]
+
+    def clean_region(self):
+        return self.regions.get(self.cleaned_data["region"])
+
+    def clean_inspection(self):
+        return [self.inspections[slug] for slug in dict.fromkeys(self.cleaned_data["inspection"])]
 
     def version_named(self, slug):
         return next((v for v in self.versions if slug and v.slug == slug), None)
@@ -106,7 +137,7 @@ class CompareForm(forms.Form):
         if region is not None:
             if chosen:
                 raise forms.ValidationError("Choose PDUs or a region, not both")
-            chosen = list(self.fields["pdu"].queryset.filter(region=region))
+            chosen = [pdu for pdu in self.pdus.values() if pdu.region_id == region.pk]
             if len(chosen) < MIN_PDUS:
                 asked = self.version_named(cleaned.get("version"))
                 under = f" under {asked}" if asked else ""

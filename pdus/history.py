@@ -9,6 +9,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import Coalesce
 
 from inspections.models import Inspection
 from ratings.models import KeyQuestion, KeyQuestionScore, Standard, StandardRating
@@ -25,6 +29,24 @@ def newest_first(inspection) -> tuple:
 
 def latest_first(inspections) -> list[Inspection]:
     return sorted(inspections, key=newest_first)
+
+
+def when_inspected():
+    """rules.when_inspected as SQL: fieldwork, else publication, else the earliest day."""
+    return Coalesce("fieldwork_start", "published", Value(date.min))
+
+
+def latest_under_each_version(inspections):
+    """Those of `inspections` (a queryset of published inspections) that are their body's
+    latest published inspection under their framework version, as newest_first orders a
+    body's inspections, each annotated `when` (when_inspected())."""
+    later = (
+        Inspection.objects.published()
+        .filter(body=OuterRef("body"), programme=OuterRef("programme"))
+        .annotate(when=when_inspected())
+        .filter(Q(when__gt=OuterRef("when")) | Q(when=OuterRef("when"), pk__gt=OuterRef("pk")))
+    )
+    return inspections.annotate(when=when_inspected()).filter(~Exists(later))
 
 
 @dataclass

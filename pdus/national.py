@@ -22,10 +22,8 @@ from .dashboard import (
     PDUResult,
     RegionRatings,
     StandardResult,
-    VersionChoice,
-    latest_of_each_body,
     region_ratings,
-    usual_version,
+    version_shown,
 )
 from .models import Region
 
@@ -208,15 +206,10 @@ def region_in_nation(inspections, region: Region, versions, asked=None):
     inspection with its body and programme (two queries, as for the region alone: its
     results are among the nation's)."""
     mine = [i for i in inspections if i.body.region_id == region.pk]
-    latest = latest_of_each_body(mine)
-    version = asked or next((v for v in versions if v == usual_version(latest)), None)
+    version, choices, latest = version_shown(mine, versions, asked)
     if version is None:
-        return region_ratings(mine, versions), []
+        return RegionRatings(None, [], [], choices, len(latest)), []
     nation = region_ratings(inspections, versions, version)
-    under = defaultdict(set)
-    for inspection in mine:
-        under[inspection.programme_id].add(inspection.body_id)
-    choices = [VersionChoice(v, len(under[v.pk]), v == version) for v in versions if under[v.pk]]
     results = [r for r in nation.results if r.body.region_id == region.pk]
     return RegionRatings(version, nation.standards, results, choices, len(latest)), nation.results
 

@@ -9,22 +9,14 @@ inspections or regions there are, the queries are the same.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from django.db.models import Q
 
 from inspections.models import Inspection
 from ratings.models import KeyQuestionScore, Programme, StandardRating
-from ratings.statistics import estimate
 
-from .dashboard import (
-    KeyQuestionResult,
-    PDUResult,
-    StandardResult,
-    latest_of_each_body,
-    rated_standards,
-)
+from .dashboard import PDUResult, latest_of_each_body, rated_standards, results_for
 from .history import RatingsByInspection, latest_first, ratings_by_inspection
 from .models import Body
 from .standing import Standing, standing
@@ -77,7 +69,12 @@ def pdu_page(body: Body) -> PDUPage:
     # Each already loaded: no query for an inspection per rating or score.
     for record in [*ratings, *scores]:
         record.inspection = by_id[record.inspection_id]
-    results = results_from(shown, standards, ratings, scores, under)
+    results = results_for(
+        under,
+        standards,
+        ratings=ratings,
+        scores=[(s.inspection_id, s.key_question_id, s.percent_yes) for s in scores],
+    )
     latest = next((r for r in results if r.body.pk == body.pk), None)
     mine = {i.pk for i in own}
     return PDUPage(
@@ -94,41 +91,3 @@ def pdu_page(body: Body) -> PDUPage:
         # placed, rather than have England and Wales's figures read as its region's.
         standing(latest) if latest and body.region_id else None,
     )
-
-
-def results_from(shown, standards, ratings, scores, under) -> list[PDUResult]:
-    """dashboard.results_for()'s results for the inspections `shown`, from ratings and
-    scores already loaded; `under` are all the bodies' inspections under the version."""
-    of_body = defaultdict(list)
-    for inspection in latest_first(under):
-        of_body[inspection.body_id].append(inspection)
-    rated = defaultdict(dict)
-    for rating in ratings:
-        rated[rating.inspection_id][rating.standard_id] = rating
-    percent = defaultdict(dict)
-    for score in scores:
-        percent[score.inspection_id][score.key_question_id] = score.percent_yes
-    results = []
-    for inspection in shown:
-        standard_results = [
-            StandardResult(
-                standard,
-                rated[inspection.pk].get(standard.pk),
-                [
-                    KeyQuestionResult(
-                        question.text,
-                        percent[inspection.pk][question.pk],
-                        estimate(percent[inspection.pk][question.pk], inspection.cases_inspected)
-                        if inspection.cases_inspected
-                        else None,
-                    )
-                    for question in standard.key_questions.all()
-                    if question.pk in percent[inspection.pk]
-                ],
-            )
-            for standard in standards
-        ]
-        results.append(
-            PDUResult(inspection.body, inspection, standard_results, of_body[inspection.body_id])
-        )
-    return sorted(results, key=lambda r: r.body.name)

@@ -60,9 +60,10 @@ def _latest(version: Programme) -> list[Inspection]:
     )
 
 
-def similar_to_pdu(pdu: Body, version: Programme) -> list[SimilarChoice]:
-    """similar_choices() for one PDU, on its latest inspection under `version` (one query)."""
-    latest = _latest(version)
+def similar_to_pdu(pdu: Body, version: Programme, inspections=None) -> list[SimilarChoice]:
+    """similar_choices() for one PDU, on its latest inspection under `version` (one query,
+    none where `inspections` are given, as for similar_choices())."""
+    latest = _latest(version) if inspections is None else latest_of_each_body(inspections)
     return _choices([i for i in latest if i.body_id == pdu.pk], latest, version)
 
 

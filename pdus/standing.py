@@ -8,54 +8,32 @@ same queries however many PDUs there are.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from datetime import date
 from decimal import Decimal
 
 from django.db.models import (
     Case,
     Count,
     DecimalField,
-    Exists,
     F,
     IntegerField,
-    OuterRef,
     Q,
     Sum,
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, GreaterThan
 
-from inspections.models import Inspection
 from ratings.models import KeyQuestionScore, Programme, StandardRating
 from ratings.rules import POINTS
-from ratings.statistics import Estimate, t_quantile
+from ratings.statistics import Estimate, mean_from_sums
 
 from . import rules
 from .dashboard import KeyQuestionResult, PDUResult, StandardResult, rated_inspections
+from .history import latest_under_each_version
 
 STANDARD, OVERALL, KEY_QUESTION = 0, 1, 2
 COLUMNS = ("n", "total", "squares", "higher", "same")
-
-
-def when_inspected():
-    """rules.when_inspected as SQL: fieldwork, else publication, else the earliest day."""
-    return Coalesce("fieldwork_start", "published", Value(date.min))
-
-
-def latest_under(version: Programme):
-    """Each PDU's latest published inspection under `version`, as history.newest_first
-    orders a PDU's inspections: by when it took place, ties to the newer record."""
-    later = (
-        Inspection.objects.published()
-        .filter(body=OuterRef("body"), programme=version)
-        .annotate(when=when_inspected())
-        .filter(Q(when__gt=OuterRef("when")) | Q(when=OuterRef("when"), pk__gt=OuterRef("pk")))
-    )
-    return rated_inspections(version).annotate(when=when_inspected()).filter(~Exists(later))
 
 
 @dataclass(frozen=True)
@@ -106,18 +84,6 @@ class Average:
     interval: str
 
 
-def mean_from_sums(
-    n: int, total: float, squares: float
-) -> tuple[float, float | None, float | None]:
-    """mean_interval() of n values from their sum and sum of squares: (mean, low, high)."""
-    mean = total / n
-    if n < 2:
-        return mean, None, None
-    spread = math.sqrt(max(0.0, (squares - n * mean * mean) / (n - 1)))
-    half_width = t_quantile(n - 1) * spread / math.sqrt(n)
-    return mean, max(0.0, mean - half_width), min(100.0, mean + half_width)
-
-
 @dataclass
 class KeyQuestionStanding:
     key_question: KeyQuestionResult
@@ -149,6 +115,16 @@ class Standing:
     def for_standard(self, standard) -> StandardStanding | None:
         return next((s for s in self.standards if s.result.standard.pk == standard.pk), None)
 
+    def region_averages(self) -> dict[str, tuple[float, int]]:
+        """{key question text: (the mean of the region's other PDUs, how many)}, for each
+        key question some other PDU of the region published."""
+        return {
+            kq.key_question.text: (kq.region.mean, kq.region.others)
+            for standard in self.standards
+            for kq in standard.key_questions
+            if kq.region is not None and kq.region.others
+        }
+
 
 def _counted(**figures):
     """The aggregate columns every part of the union has, in one order."""
@@ -172,7 +148,7 @@ def figures(version: Programme, result: PDUResult) -> list[dict]:
     with how many PDUs scored a larger (and the same) share of their maximum than
     `result`; each key question's PDUs, sum of percentages, and how many published a
     higher (and the same) percentage than `result`."""
-    latest = latest_under(version)
+    latest = latest_under_each_version(rated_inspections(version))
     own = own_percentages(result)
     inspection = result.inspection
     ratings = (
@@ -293,10 +269,17 @@ def standing(result: PDUResult) -> Standing:
         if not others:
             return Average(None, None, None, 0, position, "")
         own = float(kq.percent)
-        mean, low, high = mean_from_sums(
+        mean = mean_from_sums(
             others, float(figure["total"]) - own, float(figure["squares"]) - own * own
         )
-        return Average(mean, low, high, others, position, interval_against(kq.estimate, mean))
+        return Average(
+            mean.mean,
+            mean.low,
+            mean.high,
+            others,
+            position,
+            interval_against(kq.estimate, mean.mean),
+        )
 
     overall_rows = [row for row in rows if row["kind"] == OVERALL]
     inspection = result.inspection

@@ -10,7 +10,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from inspections.models import ContextFigure, DataQualityNote, Finding, Inspection
+from inspections.models import ContextFigure, DataQualityNote, Inspection
 from inspections.web.exports import FORMATS, dataframe_response
 from inspections.web.navigation import BreadcrumbsMixin, region_crumbs
 from ratings.models import Programme, Rating
@@ -25,13 +25,13 @@ from .dashboard import (
     distribution_chart,
     findings_by_section,
     pdu_key_question_chart,
+    published_inspections,
     ranked,
     ranking_chart,
     rated_inspections,
     rated_standards,
     rated_versions,
     rating_distribution,
-    region_averages,
     region_ratings,
     results_for,
     standard_sections,
@@ -120,10 +120,9 @@ class NationalOverviewView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        versions = list(rated_versions())
-        inspections = list(
-            rated_inspections().select_related("body__region", "body__district", "programme")
-        )
+        found = published_inspections()
+        inspections = found.rated
+        versions = rated_versions(inspections)
         shown = region_ratings(inspections, versions, version_asked(self.request, versions))
         rated = [s for s in shown.standards if s.is_rated]
         everywhere = national.area("England and Wales", None, shown.results, rated)
@@ -132,7 +131,7 @@ class NationalOverviewView(TemplateView):
         all_regions = list(Region.objects.public().order_by("name"))
         with_results = {area.region.pk for area in regions}
         return super().get_context_data(
-            freshness=Inspection.objects.published().freshness(),
+            freshness=found.freshness,
             programme=shown.version,
             version_choices=shown.choices,
             inspected_pdus=shown.inspected_pdus,
@@ -170,23 +169,23 @@ class RegionOverviewView(BreadcrumbsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         self.region = region = self.get_region()
-        versions = list(rated_versions())
-        version = version_asked(self.request, versions)
         # Every region's: the region's figures beside England and Wales', in as many queries.
-        inspections = list(
-            rated_inspections().select_related("body__region", "body__district", "programme")
-        )
+        found = published_inspections()
+        inspections = found.rated
+        versions = rated_versions(inspections)
+        version = version_asked(self.request, versions)
         shown, nation = national.region_in_nation(inspections, region, versions, version)
         results = shown.results
         rated = [s for s in shown.standards if s.is_rated]
         nation_regions = {r.body.region_id for r in nation}
         ranking = ranked(results)
         distribution = rating_distribution(results, rated)
-        published = Inspection.objects.published().filter(body__region=region)
+        mine = found.of_region(region)
+        four_point = Programme.Scheme.FOUR_POINT
         return super().get_context_data(
             region=region,
             regions=self.regions,
-            freshness=Inspection.objects.published().freshness(),
+            freshness=found.freshness,
             programme=shown.version,
             version_choices=shown.choices,
             standards=rated,
@@ -208,15 +207,15 @@ class RegionOverviewView(BreadcrumbsMixin, TemplateView):
             distribution_chart=distribution_chart(distribution) if results else "",
             counts={
                 "pdus": shown.inspected_pdus,
-                "findings": Finding.objects.filter(inspection__in=published).count(),
-                "recommendations": Recommendation.objects.filter(inspection__in=published).count(),
+                "findings": sum(i.findings_count for i in mine),
+                "recommendations": sum(i.recommendations_count for i in mine),
             },
-            other_inspections=published.exclude(
-                programme__rating_scheme=Programme.Scheme.FOUR_POINT
-            ).select_related("body", "programme"),
-            regional_inspections=published.filter(
-                programme__rating_scheme=Programme.Scheme.FOUR_POINT, body__kind="region"
-            ),
+            other_inspections=[i for i in mine if i.programme.rating_scheme != four_point],
+            regional_inspections=[
+                i
+                for i in mine
+                if i.programme.rating_scheme == four_point and i.body.kind == Body.Kind.REGION
+            ],
             **kwargs,
         )
 
@@ -246,11 +245,10 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
             .order_by("inspection", "position")
         )
         history, latest = page.history, page.latest
-        averages = region_averages(page.region_results, exclude=body)
         averaged = averaged_pdus(page.region_results, exclude=body)
         sections = []
         if latest is not None:
-            sections = standard_sections(latest, findings_by_section(latest.inspection), averages)
+            sections = standard_sections(latest, findings_by_section(latest.inspection))
         return super().get_context_data(
             boroughs=body.boroughs.all(),
             sites=body.sites.select_related("borough"),
@@ -278,7 +276,11 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
             averaged_pdus=averaged,
             averaged_over=rules.other_pdus(len(averaged), body.region.name if body.region else ""),
             averaged_names=rules.joined([pdu.short_name for pdu in averaged]),
-            key_question_chart=pdu_key_question_chart(latest, averages) if latest else "",
+            key_question_chart=pdu_key_question_chart(
+                latest, page.standing.region_averages() if page.standing else {}
+            )
+            if latest
+            else "",
             recommendations=recommendations,
             # What each later report says of the earlier inspection's recommendations.
             follow_ups=list(follow_ups(recommendations).values()),
@@ -308,17 +310,16 @@ class CompareView(BreadcrumbsMixin, TemplateView):
         file_format = request.GET.get("format", "")
         if file_format not in ("", *FORMATS):
             return HttpResponseBadRequest("format must be csv or xlsx.")
-        form = CompareForm(request.GET or None)
+        # Every PDU's, once: the form's choices, the PDUs compared, and those like them.
+        inspections = list(
+            rated_inspections().select_related("body__region", "body__district", "programme")
+        )
+        form = CompareForm(request.GET or None, inspections=inspections)
         comparison = None
         if form.is_bound and form.is_valid():
             version = form.cleaned_data["version"]
             standards = rated_standards(version)
-            # Every PDU's, once: the PDUs compared, and those like them (similar_choices()).
-            under_version = list(
-                rated_inspections(version).select_related(
-                    "body__region", "body__district", "programme"
-                )
-            )
+            under_version = [i for i in inspections if i.programme_id == version.pk]
             compared = {pdu.pk for pdu in form.cleaned_data["pdus"]}
             results = results_for(
                 [i for i in under_version if i.body_id in compared],
@@ -337,7 +338,9 @@ class CompareView(BreadcrumbsMixin, TemplateView):
                 [r.inspection for r in comparison.results], version, under_version
             )
         elif lone := form.lone_pdu():
-            similar = similar_to_pdu(*lone)
+            pdu, version = lone
+            under_version = [i for i in inspections if i.programme_id == version.pk]
+            similar = similar_to_pdu(pdu, version, under_version)
         context = self.get_context_data(
             form=form,
             comparison=comparison,

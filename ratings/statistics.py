@@ -106,8 +106,24 @@ def mean_interval(values) -> Mean:
         raise ValueError("A mean needs at least one value.")
     n = len(values)
     mean = sum(values) / n
+    squares = sum((v - mean) ** 2 for v in values)
+    return _with_interval(mean, n, math.sqrt(squares / (n - 1)) if n > 1 else 0.0)
+
+
+def mean_from_sums(n: int, total: float, squares: float) -> Mean:
+    """mean_interval() of `n` values known only by their sum and sum of squares, as an
+    aggregate query gives them."""
+    if n < 1:
+        raise ValueError("A mean needs at least one value.")
+    mean = total / n
+    # Rounding can take the difference a little below zero for values all alike.
+    spread = math.sqrt(max(0.0, (squares - n * mean * mean) / (n - 1))) if n > 1 else 0.0
+    return _with_interval(mean, n, spread)
+
+
+def _with_interval(mean: float, n: int, spread: float) -> Mean:
+    """The mean with its 95% t interval from the values' standard deviation `spread`."""
     if n == 1:
         return Mean(mean, 1, None, None)
-    spread = math.sqrt(sum((v - mean) ** 2 for v in values) / (n - 1))
     half_width = t_quantile(n - 1) * spread / math.sqrt(n)
     return Mean(mean, n, max(0.0, mean - half_width), min(100.0, mean + half_width))

@@ -2,7 +2,10 @@
 red-amber-green per PDU, and the reported status month by month.
 
 Each is computed from one query whatever the number of recommendations, so the
-tracker's query count stays the same as the data grows.
+tracker's query count stays the same as the data grows; and once per data version
+(inspections/web/data_version: any public write, a progress update too, moves it), day
+(what is overdue) and set of recommendations (the filters), so while the data is unchanged
+a page reads them from the default cache.
 """
 
 from __future__ import annotations
@@ -12,6 +15,9 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.utils import timezone
+
+from inspections.explorer.themes import SCHEMA, query_key
+from inspections.web.data_version import cached
 
 from .charts import STATUS_ORDER, status_label, status_over_time_chart
 from .models import ADDRESSEE_KIND_BY_BODY_KIND, AddresseeKind, ProgressUpdate
@@ -84,7 +90,19 @@ class Summary:
 
 
 def summarise(recommendations, today: date) -> Summary:
-    """Counts, RAG and timeline of a filtered RecommendationQuerySet (not paginated)."""
+    """Counts, RAG and timeline of a filtered RecommendationQuerySet (not paginated),
+    cached per data version, `today` and the recommendations it selects (its SQL, in any
+    order: a sort shares the summary of the same filters)."""
+    key = query_key(recommendations)
+    if key is None:
+        return _summarise(recommendations, today)
+    return cached(
+        f"tracker-summary:{SCHEMA}:{today:%Y%m%d}:{key}",
+        lambda: _summarise(recommendations, today),
+    )
+
+
+def _summarise(recommendations, today: date) -> Summary:
     rows = list(
         recommendations.order_by().values_list(
             "pk",

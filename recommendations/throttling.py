@@ -22,8 +22,10 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 
 logger = logging.getLogger(__name__)
 
@@ -99,3 +101,27 @@ class ThrottledModelBackend(ModelBackend):
         if user is not None:
             reset(username, ip)
         return user
+
+    def get_user(self, user_id):
+        # Every signed-in request loads its user; the tracker's rules read a director's
+        # region: with the user, not a query of their own.
+        users = get_user_model()._default_manager.select_related("director_profile__region")
+        user = users.filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
+
+    def get_all_permissions(self, user_obj, obj=None):
+        """The user's own and their groups' permissions in one query (Django asks two),
+        kept on the user for the request as Django keeps them."""
+        if not user_obj.is_active or user_obj.is_anonymous or obj is not None:
+            return set()
+        if not hasattr(user_obj, "_perm_cache"):
+            permissions = Permission.objects.all()
+            if not user_obj.is_superuser:
+                permissions = permissions.filter(Q(user=user_obj) | Q(group__user=user_obj))
+            user_obj._perm_cache = {
+                f"{app_label}.{codename}"
+                for app_label, codename in permissions.values_list(
+                    "content_type__app_label", "codename"
+                ).distinct()
+            }
+        return user_obj._perm_cache

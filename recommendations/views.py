@@ -122,19 +122,27 @@ class TrackerView(BreadcrumbsMixin, FilterView):
     def get_paginate_by(self, queryset):
         return None if self.file_format else self.paginate_by
 
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        if self.summary is not None:
+            # The summary counted the rows already: no COUNT query of its own.
+            paginator.count = self.summary.total
+        return paginator
+
     def get_context_data(self, **kwargs):
         if self.file_format:
             return {"object_list": self.object_list}
         today = timezone.localdate()
+        valid = not self.filterset.is_bound or self.filterset.is_valid()
+        self.summary = summarise(self.object_list, today) if valid else None
         context = super().get_context_data(**kwargs)
         mark_rows(context["recommendations"], today)
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("format", None)
-        valid = not self.filterset.is_bound or self.filterset.is_valid()
         context.update(
             today=today,
-            summary=summarise(self.object_list, today) if valid else None,
+            summary=self.summary,
             query=query.urlencode(),
             can_bulk_update=rules.can_bulk_update(self.request.user),
             page_range=(

@@ -39,9 +39,8 @@ from pathlib import Path
 from django.db import transaction
 from django.db.models import Count
 
+from inspections.web.tokens import present_triggers
 from ratings.charts import bar, bar_marker, chart_html, wrapped_categories
-
-from . import triggers
 
 RULES_FILE = Path(__file__).with_name("themes.toml")
 
@@ -457,7 +456,7 @@ def ensure_triggers(connection) -> list[str]:
     existing = set(connection.introspection.table_names())
     if QUEUE not in existing or not all(t in existing for _, t, _ in QUEUED_TABLES):
         return []
-    present = triggers.present(connection)
+    present = present_triggers(connection)
     missing = [
         table for _, table, _ in QUEUED_TABLES if not _trigger_names(connection, table) <= present
     ]
@@ -563,6 +562,43 @@ def install_bit_triggers(connection) -> None:
             )
 
 
+# --- Worked out once per version of the data ----------------------------------------------
+#
+# The theme pages' counts and the recurring recommendations read every tag or every
+# recommendation, so pages read them from the default cache under the published data's
+# version (inspections/web/data_version: any public write moves it), worked out by the
+# first request after a write. Names carry SCHEMA, to change when what is cached changes
+# shape (a deploy does not move the version).
+
+SCHEMA = "1"
+
+
+def query_key(queryset, *, rows_only: bool = True) -> str | None:
+    """A digest of what `queryset` selects, for a cache name: its SQL and parameters (the
+    filters, dates and all), without its order or related rows when `rows_only`; None
+    when it selects nothing (`none()`, an empty `__in`)."""
+    from django.core.exceptions import EmptyResultSet
+
+    if rows_only and not queryset.query.is_sliced:  # a slice's rows depend on its order
+        queryset = queryset.order_by().values_list("pk")
+    query = queryset.query
+    try:
+        sql, params = query.sql_with_params()
+    except EmptyResultSet:
+        return None
+    return hashlib.sha256(f"{queryset.db}\n{sql}\n{params!r}".encode()).hexdigest()[:40]
+
+
+def _cached(name: str, queryset, compute, *, rows_only: bool = True):
+    """compute(), cached per data version under `name` and the query's key."""
+    from inspections.web.data_version import cached
+
+    key = query_key(queryset, rows_only=rows_only)
+    if key is None:
+        return compute()
+    return cached(f"{name}:{SCHEMA}:{key}", compute)
+
+
 # --- The theme pages ----------------------------------------------------------------------
 
 
@@ -570,8 +606,15 @@ def themes_with_counts() -> list:
     """Every theme with `findings` and `recommendations`: how many published ones it has.
 
     Counted as all tags, in one pass, less those of unpublished inspections (drafts are
-    few), so no tag is joined to its record: four queries whatever the size of the data.
+    few), so no tag is joined to its record: four queries whatever the size of the data,
+    once per data version (inspections/web/data_version), and one (the version's) after.
     """
+    from inspections.web.data_version import cached
+
+    return cached(f"themes-with-counts:{SCHEMA}", _themes_with_counts)
+
+
+def _themes_with_counts() -> list:
     from inspections.models import Inspection, Theme, ThemeTag
 
     counted = Count("finding"), Count("recommendation")
@@ -627,8 +670,15 @@ def theme_counts(theme) -> tuple[list[CountRow], list[CountRow]]:
     sit under, in the programmes' order.
 
     Tags are counted by inspection and section in the database, and the groups are matched
-    to bodies and standards here: four queries whatever the size of the data.
+    to bodies and standards here: four queries whatever the size of the data, once per
+    data version (inspections/web/data_version), and one (the version's) after.
     """
+    from inspections.web.data_version import cached
+
+    return cached(f"theme-counts:{SCHEMA}:{theme.pk}", lambda: _theme_counts(theme))
+
+
+def _theme_counts(theme) -> tuple[list[CountRow], list[CountRow]]:
     from django.urls import reverse
 
     from inspections.models import Inspection, Section, ThemeTag
@@ -866,8 +916,14 @@ class RecurringGroup:
 
 def _newest_first(recommendation):
     inspection = recommendation.inspection
-    date = inspection.fieldwork_start or inspection.published
-    return (-(date.toordinal() if date else 0), inspection.title, recommendation.position)
+    return _newest_key(inspection.fieldwork_start, inspection.published, inspection.title) + (
+        recommendation.position,
+    )
+
+
+def _newest_key(fieldwork_start, published, title) -> tuple:
+    date = fieldwork_start or published
+    return (-(date.toordinal() if date else 0), title)
 
 
 def _ordered_groups(groups: list[RecurringGroup]) -> list[RecurringGroup]:
@@ -885,13 +941,175 @@ def _commonest_wording(counts: dict[str, int]) -> str:
     return max(wordings, key=lambda t: (wordings[t], -len(t), t))
 
 
+# The grouping compares every wording with every other and loads every recommendation: its
+# index (plain numbers and strings) is worked out once for a set of recommendations,
+# whatever rows a page then wants, and each page's groups, with their rows, beside it.
+
+
+def _text_key(text: str) -> bytes:
+    """A wording's short digest: the index finds a recommendation's group by its text."""
+    return hashlib.blake2b((text or "").encode(), digest_size=12).digest()
+
+
+@dataclass
+class IndexedGroup:
+    """One group of wordings that give the same advice, as numbers: `pks` every
+    recommendation, newest inspection first; `by_wording` each wording's, newest
+    fieldwork first (the order the page picks its newest of each wording in)."""
+
+    text: str
+    pks: list[int]
+    by_wording: list[list[int]]
+    inspection_count: int
+    addressees: list[str]
+
+    @property
+    def recommendation_count(self) -> int:
+        return len(self.pks)
+
+
+@dataclass
+class RecurringIndex:
+    """Every group of a set of recommendations, most inspections first, including those
+    one inspection made (a caller asks for at least two); `group_of` finds a wording's."""
+
+    groups: list[IndexedGroup]
+    group_of: dict[bytes, int]
+
+    def group_for(self, text: str, min_inspections: int = 2) -> int | None:
+        number = self.group_of.get(_text_key(text))
+        if number is None or self.groups[number].inspection_count < min_inspections:
+            return None
+        return number
+
+
+def recurring_index(queryset) -> RecurringIndex:
+    """The groups of `queryset`'s recommendations, worked out once per data version for
+    the recommendations it selects (so the tracker's queryset and the explorer's, the same
+    rows, share one): two queries when it is worked out, none after."""
+    return _cached("recurring-index", queryset, lambda: _recurring_index(queryset))
+
+
+def _recurring_index(queryset) -> RecurringIndex:
+    names = body_names()
+    rows = list(
+        queryset.order_by().values_list(
+            "pk",
+            "text",
+            "inspection_id",
+            "addressee__name",
+            "inspection__fieldwork_start",
+            "inspection__published",
+            "inspection__title",
+            "position",
+        )
+    )
+    cluster_of = {}
+    for number, texts in enumerate(cluster_texts({row[1] for row in rows}, names)):
+        cluster_of.update(dict.fromkeys(texts, number))
+    members = defaultdict(list)
+    for row in rows:
+        if row[1] in cluster_of:
+            members[cluster_of[row[1]]].append(row)
+    groups = []
+    for number, group in members.items():
+        # Newest inspection first, as _newest_first orders rows (the pk settles a tie).
+        group.sort(key=lambda r: (*_newest_key(r[4], r[5], r[6]), r[7], r[0]))
+        by_wording = defaultdict(list)
+        for row in sorted(group, key=_window_key):
+            by_wording[row[1]].append(row[0])
+        groups.append(
+            (
+                number,
+                IndexedGroup(
+                    text=_commonest_wording(Counter(r[1] for r in group)),
+                    pks=[r[0] for r in group],
+                    by_wording=list(by_wording.values()),
+                    inspection_count=len({r[2] for r in group}),
+                    addressees=sorted({r[3] for r in group}),
+                ),
+            )
+        )
+    groups.sort(key=lambda g: (-g[1].inspection_count, -g[1].recommendation_count, g[1].text))
+    position = {number: i for i, (number, _) in enumerate(groups)}
+    return RecurringIndex(
+        groups=[group for _, group in groups],
+        group_of={_text_key(t): position[n] for t, n in cluster_of.items() if n in position},
+    )
+
+
+def _window_key(row) -> tuple:
+    """Newest fieldwork first, none last, then by pk: the order in which the page took
+    each wording's newest (a window over the rows, before the grouping was cached)."""
+    fieldwork_start, pk = row[4], row[0]
+    return (fieldwork_start is None, -(fieldwork_start.toordinal() if fieldwork_start else 0), pk)
+
+
+def _share_related(instances: Iterable) -> None:
+    """Point the rows of one query at one instance of each related row (one Body for
+    every row of its inspections, not one a row): a cached copy is then a fraction of the
+    size and quick to unpickle. What any copy of a related row had loaded is kept."""
+    canonical: dict[tuple, object] = {}
+    seen: set[int] = set()
+    stack = list(instances)
+    while stack:
+        instance = stack.pop()
+        if id(instance) in seen:
+            continue
+        seen.add(id(instance))
+        loaded = instance._state.fields_cache
+        for name, related in list(loaded.items()):
+            if related is None or not hasattr(related, "_state"):
+                continue
+            first = canonical.setdefault((type(related), related.pk), related)
+            if first is not related:
+                for inner, value in related._state.fields_cache.items():
+                    first._state.fields_cache.setdefault(inner, value)
+                loaded[name] = first
+            stack.append(first)
+
+
 def recurring_groups(recommendations, names=None, min_inspections: int = 2):
     """`recommendations` (with inspection and addressee loaded) grouped by the advice they
     give, where at least `min_inspections` inspections gave it; most inspections first.
-    `names`: the body names to mask (default: every body's, body_names())."""
-    recommendations = list(recommendations)
-    if names is None:
-        names = body_names()
+    `names`: the body names to mask (default: every body's, body_names()).
+
+    A queryset's groups, with its rows, are worked out once per data version (and the
+    grouping itself is shared with other querysets of the same recommendations): one
+    query (the version's) while the data is unchanged."""
+    from django.db.models import QuerySet
+
+    if isinstance(recommendations, QuerySet) and names is None:
+        return _cached(
+            f"recurring-groups:{min_inspections}",
+            recommendations,
+            lambda: _indexed_groups(recommendations, min_inspections),
+            rows_only=False,
+        )
+    return _grouped(
+        list(recommendations), body_names() if names is None else names, min_inspections
+    )
+
+
+def _indexed_groups(queryset, min_inspections: int) -> list[RecurringGroup]:
+    index = recurring_index(queryset)
+    rows = list(queryset)
+    _share_related(rows)
+    by_pk = {row.pk: row for row in rows}
+    return [
+        RecurringGroup(
+            text=group.text,
+            recommendations=[by_pk[pk] for pk in group.pks],
+            inspection_count=group.inspection_count,
+            recommendation_count=group.recommendation_count,
+            addressees=group.addressees,
+        )
+        for group in index.groups
+        if group.inspection_count >= min_inspections
+    ]
+
+
+def _grouped(recommendations: list, names, min_inspections: int) -> list[RecurringGroup]:
     cluster_of = {}
     for number, texts in enumerate(cluster_texts({r.text for r in recommendations}, names)):
         cluster_of.update(dict.fromkeys(texts, number))
@@ -922,79 +1140,79 @@ def recurring_groups(recommendations, names=None, min_inspections: int = 2):
 
 
 def recurring_group(recommendation, queryset) -> RecurringGroup | None:
-    """The group of recurring_groups(queryset) that `recommendation` is in, with all its
-    recommendations loaded from `queryset`; None when no other inspection gave its advice.
+    """The group of recurring_groups(queryset) that `recommendation`'s wording is in, with
+    all its recommendations loaded from `queryset`; None when no other inspection gave
+    its advice.
 
     Which wordings are one group depends on every wording (a group is whatever its
-    wordings' overlaps link), so all of `queryset`'s texts are grouped, and only the one
-    group's recommendations loaded: three queries whatever the size of the data.
-    """
-    names = body_names()
-    texts = queryset.order_by().values_list("text", flat=True).distinct()
-    wordings = next((c for c in cluster_texts(texts, names) if recommendation.text in c), [])
-    groups = recurring_groups(queryset.filter(text__in=wordings), names=names)
-    return groups[0] if groups else None
+    wordings' overlaps link), so the group is found in the index of all of `queryset`
+    (recurring_index), and only its recommendations loaded; both are cached per data
+    version: one query (the version's) while the data is unchanged, four when it has
+    changed, whatever its size."""
+    index = recurring_index(queryset)
+    number = index.group_for(recommendation.text)
+    if number is None:
+        return None
+    group = index.groups[number]
+
+    def load() -> RecurringGroup:
+        rows = list(queryset.filter(pk__in=group.pks))
+        _share_related(rows)
+        by_pk = {row.pk: row for row in rows}
+        return RecurringGroup(
+            text=group.text,
+            recommendations=[by_pk[pk] for pk in group.pks if pk in by_pk],
+            inspection_count=group.inspection_count,
+            recommendation_count=group.recommendation_count,
+            addressees=group.addressees,
+        )
+
+    return _cached(f"recurring-group:{number}", queryset, load, rows_only=False)
 
 
 def recurring_groups_for_page(queryset, shown: int = RECURRING_SHOWN) -> list[RecurringGroup]:
-    """recurring_groups() for a page: counted in the database, with only the newest `shown`
-    recommendations of each wording loaded. Five queries, and the rows loaded do not grow
-    with the number of inspections that repeat a recommendation."""
-    from django.db.models import F, Window
-    from django.db.models.functions import RowNumber
+    """recurring_groups() for a page: with only the newest `shown` recommendations of each
+    group loaded, those of its wordings' newest `shown` each. Worked out once per data
+    version, from recurring_index: one query (the version's) while the data is unchanged,
+    and five when it has changed, the rows loaded not growing with the number of
+    inspections that repeat a recommendation."""
+    return _cached(f"recurring-page:{shown}", queryset, lambda: _page_groups(queryset, shown))
 
+
+def _page_groups(queryset, shown: int) -> list[RecurringGroup]:
     from inspections.models import ThemeTag
 
-    names = body_names()
-    counts = dict(queryset.values_list("text").annotate(n=Count("pk")).order_by())
-    cluster_of = {}
-    for number, texts in enumerate(cluster_texts(counts, names)):
-        cluster_of.update(dict.fromkeys(texts, number))
-    inspections, addressees = defaultdict(set), defaultdict(set)
-    for text, inspection_id, addressee in queryset.values_list(
-        "text", "inspection_id", "addressee__name"
-    ).distinct():
-        if text in cluster_of:
-            inspections[cluster_of[text]].add(inspection_id)
-            addressees[cluster_of[text]].add(addressee)
-    recurring = {c for c, ids in inspections.items() if len(ids) >= 2}
-    texts = [t for t, c in cluster_of.items() if c in recurring]
-    newest = (
-        queryset.filter(text__in=texts)
-        .annotate(
-            row=Window(
-                RowNumber(),
-                partition_by=[F("text")],
-                order_by=[F("inspection__fieldwork_start").desc(nulls_last=True), F("pk")],
-            )
-        )
-        .filter(row__lte=shown)
+    index = recurring_index(queryset)
+    recurring = [group for group in index.groups if group.inspection_count >= 2]
+    picked = []
+    for group in recurring:
+        rank = {pk: i for i, pk in enumerate(group.pks)}
+        candidates = {pk for pks in group.by_wording for pk in pks[:shown]}
+        picked.append(sorted(candidates, key=rank.__getitem__)[:shown])
+    listed = [pk for pks in picked for pk in pks]
+    rows = {
+        row.pk: row
+        for row in queryset.filter(pk__in=listed or [0])
+        .order_by()
         .select_related("inspection__body", "addressee")
-    )
-    listed = defaultdict(list)
-    for recommendation in newest:
-        listed[cluster_of[recommendation.text]].append(recommendation)
-    shown_pks = [r.pk for group in listed.values() for r in group]
+    }
     themes = defaultdict(dict)
-    for tag in ThemeTag.objects.filter(recommendation_id__in=shown_pks or [0]).select_related(
-        "theme"
-    ):
+    for tag in ThemeTag.objects.filter(recommendation_id__in=listed or [0]).select_related("theme"):
         themes[tag.recommendation_id][tag.theme.pk] = tag.theme
+    _share_related(rows.values())
     groups = []
-    for cluster in recurring:
-        members = sorted(listed[cluster], key=_newest_first)[:shown]
+    for group, pks in zip(recurring, picked, strict=True):
         group_themes = {}
-        for r in members:
-            group_themes.update(themes[r.pk])
-        cluster_texts_ = [t for t, c in cluster_of.items() if c == cluster]
+        for pk in pks:
+            group_themes.update(themes[pk])
         groups.append(
             RecurringGroup(
-                text=_commonest_wording({t: counts[t] for t in cluster_texts_}),
-                recommendations=members,
-                inspection_count=len(inspections[cluster]),
-                recommendation_count=sum(counts[t] for t in cluster_texts_),
-                addressees=sorted(addressees[cluster]),
+                text=group.text,
+                recommendations=[rows[pk] for pk in pks],
+                inspection_count=group.inspection_count,
+                recommendation_count=group.recommendation_count,
+                addressees=group.addressees,
                 themes=sorted(group_themes.values(), key=lambda t: t.position),
             )
         )
-    return _ordered_groups(groups)
+    return groups

@@ -7,6 +7,7 @@ import pytest
 
 from inspections.web.exports import download_filename
 from pdus import dashboard
+from pdus.standing import standing
 from ratings.models import Programme
 
 
@@ -94,9 +95,10 @@ def test_pdu_page_explains_lambeths_assessment_rating(client, published_data):
 def test_pdu_page_compares_key_questions_with_the_rest_of_the_region(client, published_data):
     context = client.get("/pdus/lambeth/").context
     section = next(s for s in context["sections"] if s.name == "2.2 Assessment")
-    kq, average = section.averages[2]
+    kq = section.result.key_questions[2]
     assert kq.text == "Does assessment focus sufficiently on keeping other people safe?"
-    assert average == (21, 1)  # Lewisham and Bromley is the only other PDU with this table
+    # Lewisham and Bromley is the only other PDU with this table.
+    assert context["standing"].region_averages()[kq.text] == (21, 1)
     assert 5 < kq.estimate.low < 6 and 25 < kq.estimate.high < 26  # Wilson, 42 cases
 
 
@@ -265,11 +267,10 @@ def test_region_averages_leave_out_the_pdu_itself(published_data):
     programme = Programme.objects.get(slug="pdu")
     standards = dashboard.rated_standards(programme)
     results = dashboard.latest_results(dashboard.rated_inspections(), standards)
-    averages = dashboard.region_averages(results)
     text = "Does assessment focus sufficiently on keeping other people safe?"
-    assert averages[text] == (pytest.approx(16.5), 2)  # (12 + 21) / 2
-    lambeth = next(r.body for r in results if r.body.slug == "lambeth")
-    assert dashboard.region_averages(results, exclude=lambeth)[text] == (21, 1)
+    for slug, other in (("lambeth", 21), ("lewisham-and-bromley", 12)):
+        result = next(r for r in results if r.body.slug == slug)
+        assert standing(result).region_averages()[text] == (other, 1)
 
 
 def test_the_ratings_spread_says_how_many_ratings_are_not_in_the_sources(client, published_data):

@@ -286,8 +286,9 @@ def generated(request, db):
     return generate_dataset(inspections=request.param, records_each=1)
 
 
-# Year choices, count, page of rows, PDU and inspection count, region and programme options.
-PAGE_QUERIES = 6
+# The data's version (the page cache's key), year choices, count, page of rows, PDU and
+# inspection count, region and programme options.
+PAGE_QUERIES = 7
 
 
 def test_page_query_count_does_not_grow(client, generated, django_assert_num_queries):
@@ -304,6 +305,6 @@ def test_filtered_page_query_count_does_not_grow(client, generated, django_asser
 
 
 def test_csv_query_count_does_not_grow(client, generated, django_assert_num_queries):
-    # Year choices and every row.
-    with django_assert_num_queries(2):
+    # The data's version, year choices and every row.
+    with django_assert_num_queries(3):
         assert client.get(URL, {"format": "csv"}).status_code == 200
