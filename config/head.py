@@ -2,7 +2,8 @@
 
 Django runs the GET view for a HEAD request and leaves dropping the body to the server;
 gunicorn does drop it, but warns in the log for every such request. Emptying it here
-keeps the log for real problems; the Content-Length stays that of the GET.
+keeps the log for real problems; the Content-Length stays that of the GET. A streamed
+response (a large download) is not read at all.
 """
 
 
@@ -14,6 +15,11 @@ class HeadWithoutBodyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.method == "HEAD" and not response.streaming:
-            response.content = b""
+        if request.method == "HEAD":
+            if response.streaming:
+                # A streamed download is read as it is sent: not sent, nothing is read.
+                # (Its closers, an Excel download's temporary file, still run.)
+                response.streaming_content = []
+            else:
+                response.content = b""
         return response

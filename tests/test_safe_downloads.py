@@ -66,9 +66,9 @@ def hostile_data(published_data):
 
 def cells(response) -> list[str]:
     if response["Content-Type"].startswith("text/csv"):
-        text = response.content.decode("utf-8-sig")
+        text = response.getvalue().decode("utf-8-sig")
         return [cell for row in csv.reader(io.StringIO(text)) for cell in row]
-    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.getvalue()))
     found = []
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():

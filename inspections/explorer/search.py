@@ -29,6 +29,7 @@ from __future__ import annotations
 import json
 import re
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -999,25 +1000,67 @@ def json_download(data, filename: str):
     return attach(response, filename, "json")
 
 
-def download(hits: list[Hit], file_format: str, absolute_url, *, query: dict, total: int):
-    """The results as a CSV, Excel or JSON download, a citation of its source in each row."""
-    import pandas as pd
+# Records read from the database at a time for a download: each batch is four queries (one
+# per type of record and one for their themes), and a few MB of records in memory.
+EXPORT_BATCH = 1000
+JSON_CHUNK = 64 * 1024
 
-    from inspections.web.exports import dataframe_response
+
+def export_hits(finder: Search, keys: list[tuple[str, int]], batch: int | None = None):
+    """The records behind `keys`, in order, read `batch` (EXPORT_BATCH) at a time as they
+    are asked for.
+
+    The keys come from the facet index, which holds published records only; a record whose
+    inspection has been unpublished since (a long download reads for a while) is left out.
+    """
+    batch = batch or EXPORT_BATCH
+    for start in range(0, len(keys), batch):
+        for hit in finder.hydrate(keys[start : start + batch], highlight_matches=False):
+            if hit.inspection is None or hit.inspection.is_published:
+                yield hit
+
+
+def json_chunks(head: dict, results) -> Iterator[bytes]:
+    """`head` (not empty) with `results` as its last member, as JsonResponse would write
+    them (DjangoJSONEncoder, not ASCII-escaped), in UTF-8 pieces of about JSON_CHUNK
+    characters, the results read only as the file is."""
+    from django.core.serializers.json import DjangoJSONEncoder
+
+    encoder = DjangoJSONEncoder(ensure_ascii=False)
+    pending, size = [encoder.encode(head)[:-1], ', "results": ['], 0
+    for number, result in enumerate(results):
+        text = encoder.encode(result)
+        pending.append(f", {text}" if number else text)
+        size += len(text)
+        if size >= JSON_CHUNK:
+            yield "".join(pending).encode("utf-8")
+            pending, size = [], 0
+    pending.append("]}")
+    yield "".join(pending).encode("utf-8")
+
+
+def download(
+    finder: Search, keys: list[tuple[str, int]], file_format: str, absolute_url, *, query, total
+):
+    """The records behind `keys` as a CSV, Excel or JSON download, a citation of its source
+    in each row; read and written a batch at a time (`export_hits`), never all at once."""
+    from django.http import StreamingHttpResponse
+
+    from inspections.web.exports import attach, streamed_response
 
     filename = "inspection-findings-explorer"
-    results = [export_json(hit, absolute_url) for hit in hits]
+    results = (export_json(hit, absolute_url) for hit in export_hits(finder, keys))
     if file_format == "json":
-        return json_download(
-            {
-                "query": query,
-                "count": total,
-                "truncated": total > len(hits),
-                "licence": "Contains public sector information licensed under the Open "
-                "Government Licence v3.0.",
-                "results": results,
-            },
-            filename,
+        head = {
+            "query": query,
+            "count": total,
+            "truncated": total > len(keys),
+            "licence": "Contains public sector information licensed under the Open "
+            "Government Licence v3.0.",
+        }
+        response = StreamingHttpResponse(
+            json_chunks(head, results), content_type="application/json"
         )
-    frame = pd.DataFrame([export_row(result) for result in results], columns=EXPORT_COLUMNS)
-    return dataframe_response(frame, filename, file_format)
+        return attach(response, filename, "json")
+    rows = (list(export_row(result).values()) for result in results)
+    return streamed_response(EXPORT_COLUMNS, rows, filename, file_format)

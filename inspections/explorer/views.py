@@ -55,11 +55,10 @@ class ExploreView(BreadcrumbsMixin, TemplateView):
         finder = search.Search(form.parsed, filters)
         if data["format"]:
             counts, keys = finder.results(search.EXPORT_LIMIT)
-            hits = finder.hydrate(keys, highlight_matches=False)
             total = sum(count for _, _, count in counts["type"])
             query = {"q": data["q"], **dict(filters.chosen())}
             return search.download(
-                hits, data["format"], request.build_absolute_uri, query=query, total=total
+                finder, keys, data["format"], request.build_absolute_uri, query=query, total=total
             )
         number = data["page"] or 1
         counts, keys = finder.results(

@@ -1,4 +1,4 @@
-"""Tables as downloads: CSV and Excel from a pandas DataFrame.
+"""Tables as downloads: CSV and Excel, from a pandas DataFrame or streamed row by row.
 
 Every text cell is neutralised by OWASP's rule for CSV injection: a cell that starts
 with =, +, -, @, a tab or a carriage return is written with a leading apostrophe, so a
@@ -8,22 +8,33 @@ people (a director's "owner", a note) and from reports, and downloads are public
 A download's file name says what it holds and when it was made:
 `compare-lambeth-newham-2026-12-03.csv` (`download_filename`). Excel sheets keep their
 header row in view and have a filter on every column.
+
+One writer of each kind, fed rows one at a time: `csv_chunks` and `excel_workbook`. A
+small table (a DataFrame) is sent whole (`dataframe_response`); a large one, such as the
+explorer's, is read and written as it goes (`streamed_response`), so the serving process
+holds a few hundred rows at a time whatever the number of rows. A CSV file goes out as it
+is written; an Excel file (a zip) is complete only at the end, so it is written to a
+temporary file, spilling to disk once it is large, and sent from there.
 """
 
+import csv
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
-from io import BytesIO
+from io import BytesIO, StringIO
+from tempfile import SpooledTemporaryFile
+from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype, is_scalar
+from pandas.api.types import is_scalar
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -37,6 +48,11 @@ LONDON = ZoneInfo("Europe/London")
 # Longest "what" part of a file name, before the date; Excel's limit for a sheet name.
 NAME_LENGTH = 60
 SHEET_NAME_LENGTH = 31
+# A streamed file goes out in pieces of about this many bytes: few enough writes to the
+# socket, little enough held at once.
+CHUNK_BYTES = 64 * 1024
+# An Excel file is kept in memory up to this size, then moved to a file on disk.
+EXCEL_IN_MEMORY = 4 * 2**20
 
 
 def download_slug(what: str) -> str:
@@ -66,56 +82,20 @@ def neutralise(value):
     return value
 
 
-def safe_cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of `frame` with every text cell neutralised (column names too)."""
-    safe = frame.rename(columns=neutralise)
-    for position, dtype in enumerate(safe.dtypes):
-        # Numeric and date columns cannot hold text; any other may, mixed with other values.
-        if not (is_numeric_dtype(dtype) or is_datetime64_any_dtype(dtype)):
-            safe.isetitem(position, safe.iloc[:, position].map(neutralise))
-    return safe
+def safe_row(row: Iterable) -> list:
+    """`row` with every text cell neutralised."""
+    return [neutralise(value) for value in row]
 
 
-def dataframe_response(frame: pd.DataFrame, what: str, file_format: str) -> HttpResponse:
-    """`frame` as a CSV or Excel download of `what` (`download_filename`); the index is not
-    written. An Excel sheet's header row is frozen and has a filter over the data."""
-    content_type, extension = FORMATS[file_format]
-    frame = safe_cells(frame)
-    if file_format == "csv":
-        # A byte-order mark so that Excel opens UTF-8 text (curly quotes, en dashes) correctly.
-        body = frame.to_csv(index=False).encode("utf-8-sig")
-    else:
-        body = excel_workbook(frame, download_slug(what)[:SHEET_NAME_LENGTH])
-    return attach(HttpResponse(body, content_type=content_type), what, extension)
-
-
-def excel_workbook(frame: pd.DataFrame, sheet_name: str) -> bytes:
-    """`frame` as an .xlsx file: a bold header row, frozen, with a filter over the data.
-
-    Written row by row in openpyxl's write-only mode: pandas' to_excel keeps a cell object
-    for every value until it saves (a 20,000-row explorer download peaked at 464 MB)."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_name)
-    sheet.freeze_panes = "A2"
-    last_column = get_column_letter(max(len(frame.columns), 1))
-    sheet.auto_filter.ref = f"A1:{last_column}{len(frame) + 1}"
-    bold = Font(bold=True)
-    header = []
-    for name in frame.columns:
-        cell = WriteOnlyCell(sheet, value=str(name))
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
+def frame_rows(frame: pd.DataFrame) -> Iterator[list]:
+    """`frame`'s rows (not its index) as lists of plain Python values (`plain_value`)."""
     for row in frame.itertuples(index=False, name=None):
-        sheet.append([excel_value(value) for value in row])
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+        yield [plain_value(value) for value in row]
 
 
-def excel_value(value):
-    """A DataFrame cell as openpyxl writes it: blanks (None, NaN, NaT, NA) as empty
-    cells, pandas and numpy scalars as the Python values they stand for."""
+def plain_value(value):
+    """A DataFrame cell as the writers take it: blanks (None, NaN, NaT, NA) as None,
+    pandas and numpy scalars as the Python values they stand for."""
     if not is_scalar(value):
         return str(value)
     if value is None or pd.isna(value):
@@ -125,3 +105,95 @@ def excel_value(value):
     if isinstance(value, np.generic):
         return value.item()
     return value
+
+
+def csv_chunks(header: Sequence, rows: Iterable[Sequence]) -> Iterator[bytes]:
+    """`header` and `rows`, neutralised, as a CSV file in UTF-8, about CHUNK_BYTES at a
+    time, the rows read only as the file is. It starts with a byte-order mark, so that
+    Excel opens UTF-8 text (curly quotes, en dashes) correctly; None is a blank cell."""
+    buffer = StringIO()
+    # As pandas' to_csv writes: minimal quoting, a newline after each row.
+    writer = csv.writer(buffer, lineterminator="\n")
+    buffer.write("\ufeff")
+    writer.writerow(safe_row(header))
+    for row in rows:
+        writer.writerow(safe_row(row))
+        if buffer.tell() >= CHUNK_BYTES:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def excel_workbook(
+    header: Sequence, rows: Iterable[Sequence], sheet_name: str, file: BinaryIO
+) -> None:
+    """`header` and `rows`, neutralised, as an .xlsx file written to `file`: a bold header
+    row, frozen, with a filter over the data; None is an empty cell.
+
+    Written row by row in openpyxl's write-only mode, which keeps no cell once its row is
+    written (pandas' to_excel kept every one: a 20,000-row explorer download peaked at
+    464 MB). The filter's range is written after the rows, so their number need not be
+    known before."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_name)
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    cells = []
+    for name in safe_row(header):
+        cell = WriteOnlyCell(sheet, value=str(name))
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    written = 0
+    for row in rows:
+        sheet.append(safe_row(row))
+        written += 1
+    last_column = get_column_letter(max(len(cells), 1))
+    sheet.auto_filter.ref = f"A1:{last_column}{written + 1}"
+    workbook.save(file)
+
+
+def sheet_title(what: str) -> str:
+    """`what` as the name of a sheet: its slug, within Excel's limit."""
+    return download_slug(what)[:SHEET_NAME_LENGTH]
+
+
+def dataframe_response(frame: pd.DataFrame, what: str, file_format: str) -> HttpResponse:
+    """`frame` as a CSV or Excel download of `what` (`download_filename`), sent whole; the
+    index is not written. For small tables: the response has a Content-Length."""
+    content_type, extension = FORMATS[file_format]
+    header = list(frame.columns)
+    if file_format == "csv":
+        body = b"".join(csv_chunks(header, frame_rows(frame)))
+    else:
+        buffer = BytesIO()
+        excel_workbook(header, frame_rows(frame), sheet_title(what), buffer)
+        body = buffer.getvalue()
+    return attach(HttpResponse(body, content_type=content_type), what, extension)
+
+
+def streamed_response(
+    header: Sequence, rows: Iterable[Sequence], what: str, file_format: str
+) -> StreamingHttpResponse:
+    """`rows` (plain values) under `header` as a CSV or Excel download of `what`, read
+    from `rows` as they are written, so that memory does not grow with their number.
+
+    A CSV file is written as it is sent: the rows are read while the response is, after
+    the view has returned. An Excel file is written here, to a temporary file (in memory
+    up to EXCEL_IN_MEMORY, then on disk), and sent from it."""
+    content_type, extension = FORMATS[file_format]
+    if file_format == "csv":
+        response = StreamingHttpResponse(csv_chunks(header, rows), content_type=content_type)
+    else:
+        # Closed by the response once sent (or here, if it cannot be written).
+        file = SpooledTemporaryFile(max_size=EXCEL_IN_MEMORY)  # noqa: SIM115
+        try:
+            excel_workbook(header, rows, sheet_title(what), file)
+        except BaseException:
+            file.close()
+            raise
+        file.seek(0)
+        response = FileResponse(file, content_type=content_type)
+        response.block_size = CHUNK_BYTES
+    return attach(response, what, extension)

@@ -24,8 +24,10 @@ PAGES = {
     "/explore/": 5,
     "/explore/?theme=staffing-and-workloads&body=lambeth": 5,
     "/explore/?addressee=hmpps&more=body": 5,
-    # Token, matches, three types of record, themes.
+    # Token, matches, three types of record, themes (a download reads EXPORT_BATCH records
+    # at a time: these are fewer at both sizes).
     "/explore/?q=accommodation&format=csv": 6,
+    "/explore/?q=accommodation&format=xlsx": 6,
     "/explore/?q=accommodation&format=json": 6,
     # Tags counted by theme, those of drafts (findings, recommendations), themes.
     "/explore/themes/": 4,
@@ -42,6 +44,7 @@ def queries_for(client, url):
     client.get(url)  # rebuilds the facet index after a bulk load
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
+        response.getvalue()  # a streamed download reads as it is sent
     assert response.status_code == 200, (url, response.status_code)
     return len(context.captured_queries)
 

@@ -43,7 +43,7 @@ def between(page: str, start: str, end: str) -> str:
 def explorer_themes(client) -> dict[int, set[str]]:
     """Each recommendation's themes, from the explorer's download of every recommendation."""
     response = client.get("/explore/", {"type": "recommendation", "format": "json"})
-    data = json.loads(response.content)
+    data = json.loads(response.getvalue())
     assert not data["truncated"]
     return {result["id"]: set(result["themes"]) for result in data["results"]}
 
