@@ -2,13 +2,13 @@
 
 A signed-out GET or HEAD (no session cookie, no messages waiting) is answered from the
 default cache (Redis in production, shared by every process and server) when the same
-address was rendered under the same published-data version (inspections/web/data_version)
-on the same day (the tracker's "overdue" and a download's file name say the day): one
-query, the version's. Otherwise the page is rendered and stored, unless it is not the
-same for everyone, or not sure to be the data's: a response that sets a cookie, used the
-CSRF token (a form's hidden field is the visitor's own), says it must not be stored
-(`never_cache`, private), is not a 200, is streamed or is large, or was worked out from
-something behind the data (`data_version.behind`).
+address was rendered by the same release under the same published-data version
+(inspections/web/data_version) on the same day (the tracker's "overdue" and a download's
+file name say the day): one query, the version's. Otherwise the page is rendered and
+stored, unless it is not the same for everyone, or not sure to be the data's: a response
+that sets a cookie, used the CSRF token (a form's hidden field is the visitor's own), says
+it must not be stored (`never_cache`, private), is not a 200, is streamed or is large, or
+was worked out from something behind the data (`data_version.behind`).
 
 Nothing here decides who may see what: only what every signed-out visitor gets is stored,
 and it is keyed by the version, which moves on any public write, publishing and
@@ -39,10 +39,10 @@ def _anonymous(request) -> bool:
     return settings.SESSION_COOKIE_NAME not in cookies and CookieStorage.cookie_name not in cookies
 
 
-def _key(request, version) -> str:
+def _key(request) -> str | None:
     day = timezone.localdate()
     address = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"page:{version}:{day:%Y%m%d}:{address}"
+    return data_version.key(f"page:{day:%Y%m%d}:{address}")
 
 
 def _storable(request, response) -> bool:
@@ -75,10 +75,9 @@ class PageCacheMiddleware:
             data_version.release(handle)
 
     def _cached_page(self, request):
-        version = data_version.current()
-        if version is None:
+        key = _key(request)
+        if key is None:
             return self.get_response(request)
-        key = _key(request, version)
         stored = cache.get(key)
         if stored is not None:
             status, headers, content = stored

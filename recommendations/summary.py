@@ -16,7 +16,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from inspections.explorer.themes import SCHEMA, query_key
+from inspections.explorer.themes import query_key
 from inspections.web.data_version import cached
 
 from .charts import STATUS_ORDER, status_label, status_over_time_chart
@@ -97,7 +97,7 @@ def summarise(recommendations, today: date) -> Summary:
     if key is None:
         return _summarise(recommendations, today)
     return cached(
-        f"tracker-summary:{SCHEMA}:{today:%Y%m%d}:{key}",
+        f"tracker-summary:{today:%Y%m%d}:{key}",
         lambda: _summarise(recommendations, today),
     )
 

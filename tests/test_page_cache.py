@@ -113,3 +113,29 @@ def test_the_page_cache_can_be_turned_off(published_data, settings):
     client = Client()
     get(client, PAGE)
     assert HEADER not in get(client, PAGE)[0]
+
+
+def test_a_new_release_renders_again(client, published_data, monkeypatch):
+    # A deploy changes how pages are made without moving the data's version.
+    from inspections.web import data_version
+
+    get(client, PAGE)
+    assert get(client, PAGE)[0][HEADER] == "hit"
+    monkeypatch.setattr(data_version, "release_digest", lambda: "the-next-release")
+    assert get(client, PAGE)[0][HEADER] == "miss"
+
+
+def test_the_release_digest_follows_the_code(settings, tmp_path):
+    from inspections.web import data_version
+
+    for folder in data_version.RELEASE_FOLDERS:
+        (tmp_path / folder).mkdir()
+    (tmp_path / "templates" / "page.html").write_text("<p>one</p>")
+    settings.BASE_DIR = tmp_path
+    digests = []
+    for text in ("<p>one</p>", "<p>two</p>"):
+        (tmp_path / "templates" / "page.html").write_text(text)
+        data_version.release_digest.cache_clear()
+        digests.append(data_version.release_digest())
+    data_version.release_digest.cache_clear()
+    assert digests[0] != digests[1]

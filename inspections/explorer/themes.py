@@ -566,11 +566,9 @@ def install_bit_triggers(connection) -> None:
 #
 # The theme pages' counts and the recurring recommendations read every tag or every
 # recommendation, so pages read them from the default cache under the published data's
-# version (inspections/web/data_version: any public write moves it), worked out by the
-# first request after a write. Names carry SCHEMA, to change when what is cached changes
-# shape (a deploy does not move the version).
-
-SCHEMA = "1"
+# version (inspections/web/data_version: any public write moves it; the key has the
+# release in it too, as a deploy does not move the version), worked out by the first
+# request after a write.
 
 
 def query_key(queryset, *, rows_only: bool = True) -> str | None:
@@ -596,7 +594,7 @@ def _cached(name: str, queryset, compute, *, rows_only: bool = True):
     key = query_key(queryset, rows_only=rows_only)
     if key is None:
         return compute()
-    return cached(f"{name}:{SCHEMA}:{key}", compute)
+    return cached(f"{name}:{key}", compute)
 
 
 # --- The theme pages ----------------------------------------------------------------------
@@ -611,7 +609,7 @@ def themes_with_counts() -> list:
     """
     from inspections.web.data_version import cached
 
-    return cached(f"themes-with-counts:{SCHEMA}", _themes_with_counts)
+    return cached("themes-with-counts", _themes_with_counts)
 
 
 def _themes_with_counts() -> list:
@@ -675,7 +673,7 @@ def theme_counts(theme) -> tuple[list[CountRow], list[CountRow]]:
     """
     from inspections.web.data_version import cached
 
-    return cached(f"theme-counts:{SCHEMA}:{theme.pk}", lambda: _theme_counts(theme))
+    return cached(f"theme-counts:{theme.pk}", lambda: _theme_counts(theme))
 
 
 def _theme_counts(theme) -> tuple[list[CountRow], list[CountRow]]:

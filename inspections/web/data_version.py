@@ -13,15 +13,30 @@ safe request writes nothing); anything else reads it each time it asks.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TypeVar
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 
 from .tokens import Token
+
+# What a release is made of (release_digest()).
+RELEASE_FOLDERS = (
+    "config",
+    "inspections",
+    "pdus",
+    "ratings",
+    "recommendations",
+    "templates",
+    "static",
+)
 
 # Every table of pdus, ratings, inspections and recommendations is watched but these,
 # which no page shows to the public (tests/test_data_version.py holds the list to it).
@@ -122,17 +137,38 @@ def storable() -> bool:
     return request is None or not request.behind
 
 
+@functools.cache
+def release_digest() -> str:
+    """What this code is: a digest of the apps' code, templates and static files, the same
+    in every process of a release. Part of every key, as a deploy that changes how a page
+    or a cached result is made does not move the data's version."""
+    digest = hashlib.sha256()
+    base = Path(settings.BASE_DIR)
+    for folder in RELEASE_FOLDERS:
+        for path in sorted((base / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(base)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def key(name: str) -> str | None:
+    """The cache key of `name` under this release and the data's version now; None just
+    after a flush, when there is no version (nothing is cached then)."""
+    version = current()
+    return None if version is None else f"{release_digest()}:{version}:{name}"
+
+
 def cached(name: str, compute: Callable[[], T], *, timeout: int = 24 * 3600) -> T:
     """`compute()`, worked out once per data version and `name` (which must say all else
     the result depends on, such as the day for what is overdue) and shared by every process
     through the default cache."""
-    version = current()
-    if version is None:
+    stored = key(f"data:{name}")
+    if stored is None:
         return compute()
-    key = f"data:{version}:{name}"
-    value = cache.get(key, _MISSING)
+    value = cache.get(stored, _MISSING)
     if value is _MISSING:
         value = compute()
         if storable():
-            cache.set(key, value, timeout)
+            cache.set(stored, value, timeout)
     return value
