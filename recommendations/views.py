@@ -253,6 +253,9 @@ class RecommendationDetailView(BreadcrumbsMixin, DetailView):
 # --- Recurring recommendations --------------------------------------------------------------
 
 
+RECURRING_SHOWN = 5
+
+
 class RecurringListView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
     """Recommendations that several inspections made in (nearly) the same words, grouped
     as the explorer's recurring recommendations page groups them, to update in one step."""
@@ -276,7 +279,15 @@ class RecurringListView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
             ]
             groups.append({"group": group, "editable": editable})
         groups.sort(key=lambda g: (-len(g["editable"]), -g["group"].recommendation_count))
-        return super().get_context_data(groups=groups, **kwargs)
+        # A group's first few here, all of them on its own page: this page was every
+        # published recommendation in a group (1,790 at national size, 350 KB).
+        return super().get_context_data(
+            groups=groups,
+            shown=f":{RECURRING_SHOWN}",
+            shown_count=RECURRING_SHOWN,
+            hidden_offset=-RECURRING_SHOWN,
+            **kwargs,
+        )
 
 
 class RecurringUpdateView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
