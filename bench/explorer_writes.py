@@ -52,13 +52,15 @@ URLS = (
 # Run by `manage.py shell`: one write a second until killed. The draft is an inspection
 # made a draft for the run (its findings edited); the override is put on and taken off.
 WRITER = """
-import time, itertools
+import itertools, os, time
 from inspections.models import Finding, Inspection, Theme, ThemeOverride
 mode = {mode!r}
 draft = Inspection.objects.get(pk={draft})
 finding = Finding.objects.filter(inspection__is_published=True).exclude(inspection=draft).first()
 theme = Theme.objects.get(slug="risk-of-harm")
 for n in itertools.count():
+    if os.path.exists({stop!r}):
+        break
     if mode == "draft":
         edited = Finding.objects.filter(inspection=draft).first()
         edited.text = edited.text.rstrip(" .") + (" ." if n % 2 else ".")
@@ -153,8 +155,10 @@ def main() -> None:
             for round_number in range(args.rounds):
                 for name, mode in conditions.items():
                     writer = None
+                    stop = path.with_name(f"{path.name}.stop-writer")
+                    stop.unlink(missing_ok=True)
                     if mode:
-                        code = WRITER.format(mode=mode, draft=draft)
+                        code = WRITER.format(mode=mode, draft=draft, stop=str(stop))
                         writer = subprocess.Popen(  # noqa: S603 - our own argv
                             [sys.executable, str(MANAGE), "shell", "-c", code],
                             env=env(database_url),
@@ -164,8 +168,11 @@ def main() -> None:
                         samples[name] += timed(base, args.seconds)
                     finally:
                         if writer:
-                            writer.terminate()
+                            # Asked to stop between writes: a writer killed inside its
+                            # transaction leaves SQLite a recovery that stalls readers.
+                            stop.touch()
                             writer.wait()
+                            stop.unlink()
                 print(f"round {round_number + 1} done", flush=True)
     finally:
         shell(database_url, TEARDOWN.format(draft=draft))
