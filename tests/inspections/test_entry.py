@@ -614,15 +614,16 @@ def test_the_review_links_each_heading_to_its_findings_page(admin, imported):
 
 
 # Each step's queries, whatever the number of its rows (the selects of a step's rows are
-# filled from one query for them all) and of the headings its findings sit under.
+# filled from one query for them all) and of the headings its findings sit under; the
+# admin's session, user and permissions (one query) included.
 STEP_QUERIES = {
-    "details": 8,
-    "ratings": 9,
-    "findings": 8,
-    "findings-heading": 10,
-    "recommendations": 7,
-    "figures": 7,
-    "review": 18,
+    "details": 7,
+    "ratings": 8,
+    "findings": 7,
+    "findings-heading": 9,
+    "recommendations": 6,
+    "figures": 6,
+    "review": 17,
 }
 
 
