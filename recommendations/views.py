@@ -20,6 +20,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from inspections.explorer.themes import recurring_group, recurring_groups
+from inspections.web import data_version
 from inspections.web.exports import FORMATS, dataframe_response
 from inspections.web.navigation import BreadcrumbsMixin
 from pdus.models import Region
@@ -143,6 +144,10 @@ class TrackerView(BreadcrumbsMixin, FilterView):
         context.update(
             today=today,
             summary=self.summary,
+            # The summary's HTML is the same for all who ask for this address today.
+            summary_key=data_version.key(
+                f"tracker-summary-html:{today}:{self.request.GET.urlencode()}"
+            ),
             query=query.urlencode(),
             can_bulk_update=rules.can_bulk_update(self.request.user),
             page_range=(

@@ -84,3 +84,14 @@ def test_the_tracker_page_shows_a_progress_update_at_once(tracked, lambeth_1):
     after = client.get("/tracker/").context["summary"]
     column = before.status_columns.index(status_label(status))
     assert after.totals_row.cells[column] == before.totals_row.cells[column] + 1
+
+
+def test_the_summarys_html_is_kept_per_address(tracked, director):
+    # Kept in the cache for everyone who asks for the same address (a signed-in page too).
+    client = client_for(director)
+    everything = client.get("/tracker/").content.decode()
+    filtered = client.get("/tracker/?status=implemented").content.decode()
+    again = client.get("/tracker/").content.decode()
+    assert "match these filters" not in everything and "matches these filters" not in everything
+    assert "these filters" in filtered
+    assert again == everything
