@@ -45,6 +45,8 @@ WATCHED = (
     ("ratings_standard", ("code", "name")),
 )
 
+# SQL: the published inspections' ids (its parameter: True).
+PUBLISHED = "(SELECT id FROM inspections_inspection WHERE is_published = %s)"
 NONE = -1  # in a key array: the record has no such key
 
 
@@ -193,7 +195,6 @@ class FacetIndex:
         # Newest first; undated inspections and records of none after every dated one.
         inspection_sort = np.array([1] + [-d.toordinal() if d else 1 for d in dates], np.int64)
 
-        published = "(SELECT id FROM inspections_inspection WHERE is_published = %s)"
         # A figure of no inspection (a PDU's profile) waits, like a draft's, while its
         # body's only inspections are drafts.
         public_sql, public_params = (
@@ -210,13 +211,13 @@ class FacetIndex:
                 "finding",
                 "SELECT id, inspection_id, section_id, "
                 f"{kind_code}, theme_bits, position, 0 FROM inspections_finding "
-                f"WHERE inspection_id IN {published} ORDER BY id",
+                f"WHERE inspection_id IN {PUBLISHED} ORDER BY id",
                 [True],
             ),
             (
                 "recommendation",
                 "SELECT id, inspection_id, 0, -1, theme_bits, position, addressee_id "
-                f"FROM recommendations_recommendation WHERE inspection_id IN {published} "
+                f"FROM recommendations_recommendation WHERE inspection_id IN {PUBLISHED} "
                 "ORDER BY id",
                 [True],
             ),
@@ -224,7 +225,7 @@ class FacetIndex:
                 "figure",
                 "SELECT id, COALESCE(inspection_id, 0), 0, -1, 0, id, body_id "
                 "FROM inspections_contextfigure "
-                f"WHERE inspection_id IN {published} "
+                f"WHERE inspection_id IN {PUBLISHED} "
                 f"OR (inspection_id IS NULL AND body_id IN ({public_sql})) ORDER BY id",
                 [True, *public_params],
             ),
@@ -298,7 +299,6 @@ class FacetIndex:
         """This index with the records' themes read again, when only they have moved (the
         facet token has not, so the records are the same, in the same order): a fraction
         of a whole build. None if a write came between and the records differ in number."""
-        published = "(SELECT id FROM inspections_inspection WHERE is_published = %s)"
         theme_bits = self.theme_bits.copy()
         with connection.cursor() as cursor:
             for record_type, table in (
@@ -306,7 +306,7 @@ class FacetIndex:
                 ("recommendation", "recommendations_recommendation"),
             ):
                 cursor.execute(
-                    f"SELECT theme_bits FROM {table} WHERE inspection_id IN {published} "
+                    f"SELECT theme_bits FROM {table} WHERE inspection_id IN {PUBLISHED} "
                     "ORDER BY id",
                     [True],
                 )

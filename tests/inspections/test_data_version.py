@@ -5,13 +5,14 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
-from django.core.cache import cache
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from inspections.models import Finding, Inspection
 from inspections.web import data_version
 from inspections.web.data_version import NOT_WATCHED, PAGES, PER_INSPECTION, WATCHED_TABLES
 from ratings.models import KeyQuestionScore, StandardRating
+from tests.inspections.test_facet_index import state_row_writes
 
 APPS = ("pdus", "ratings", "inspections", "recommendations")
 
@@ -127,8 +128,6 @@ def test_cached_keeps_a_result_of_none(published_data):
 def test_a_request_reads_the_version_once(published_data):
     handle = data_version.hold_for_request()
     try:
-        from django.test.utils import CaptureQueriesContext
-
         with CaptureQueriesContext(connection) as queries:
             data_version.cached("a", lambda: 1)
             data_version.cached("b", lambda: 2)
@@ -136,19 +135,10 @@ def test_a_request_reads_the_version_once(published_data):
         assert len(queries) == 1
     finally:
         data_version.release(handle)
-    cache.clear()
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers only")
 def test_a_transaction_of_many_writes_renews_the_version_once(published_data):
-    def state_row_writes():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables "
-                "WHERE relname = 'inspections_facetstate'"
-            )
-            return cursor.fetchone()[0]
-
     data_version.current()  # read: the next public write moves it
     before = state_row_writes()
     for score in KeyQuestionScore.objects.filter(inspection__is_published=True)[:40]:

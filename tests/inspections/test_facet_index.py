@@ -115,17 +115,19 @@ def test_a_finding_moved_out_of_a_published_inspection_moves_the_index(published
     assert facet_index.current(connection) is not index
 
 
+def state_row_writes() -> int:
+    """Rows this transaction has written to the tokens' table (PostgreSQL's statistics)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables "
+            "WHERE relname = 'inspections_facetstate'"
+        )
+        return cursor.fetchone()[0]
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's triggers only")
 def test_a_transaction_of_many_writes_renews_the_token_once(published_data):
     # Tagging sets theme bits with an UPDATE per tag: renewing on each made it quadratic.
-    def state_row_writes():
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT n_tup_ins + n_tup_upd FROM pg_stat_xact_user_tables "
-                "WHERE relname = 'inspections_facetstate'"
-            )
-            return cursor.fetchone()[0]
-
     token = facet_index.read_token(connection)
     before = state_row_writes()
     for finding in Finding.objects.filter(inspection__is_published=True)[:40]:
