@@ -133,6 +133,10 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+# Sessions read from that cache (Redis, shared by every server process; written through
+# to the database, so one lost from the cache is read again): a signed-in page asks the
+# database nothing for its session.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Signed-out pages served from that cache until the published data changes
 # (config/page_cache.py); DJANGO_PAGE_CACHE=false renders every page (to time the rendering).
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", True)

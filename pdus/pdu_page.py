@@ -1,6 +1,6 @@
 """What the PDU page reads about ratings, in a fixed number of queries.
 
-One query finds the PDU's published inspections and its region's rated ones, one each
+One query finds the PDU with its published inspections and its region's rated ones, one each
 loads the ratings and key-question percentages of both (the region's latest under the
 version shown, and every one of the PDU's own, for its history), and one aggregate query
 places the PDU in its region and in England and Wales (standing.py). However many PDUs,
@@ -24,11 +24,13 @@ from .standing import Standing, standing
 
 @dataclass
 class PDUPage:
-    """`history`: the PDU's published inspections, latest first, with their programmes;
+    """`body`: the PDU, with its region and district; `history`: its published
+    inspections, latest first, with their programmes;
     `region_results`: the latest inspection of each of the region's PDUs under the
     framework version of the PDU's latest rated inspection, the PDU's own (`latest`)
     among them."""
 
+    body: Body
     history: list[Inspection]
     region_results: list[PDUResult]
     latest: PDUResult | None
@@ -36,23 +38,29 @@ class PDUPage:
     standing: Standing | None
 
 
-def pdu_page(body: Body) -> PDUPage:
-    """The PDU's ratings, its region's, its history and its standing (seven queries; three
-    where it has no rated inspection)."""
+def pdu_page(slug: str) -> PDUPage:
+    """The PDU of `slug`, its ratings, its region's, its history and its standing (seven
+    queries; three where it has no rated inspection). Body.DoesNotExist where no PDU of
+    that slug may be shown (Body.objects.public())."""
+    pdus = Body.objects.pdus().public().filter(slug=slug)
     neighbours = Q(
-        body__region=body.region_id,
+        body__region__in=pdus.values("region"),
         body__kind=Body.Kind.PDU,
         programme__rating_scheme=Programme.Scheme.FOUR_POINT,
     )
     found = list(
         Inspection.objects.published()
-        .filter(Q(body=body) | neighbours if body.region_id else Q(body=body))
+        .filter(Q(body__in=pdus) | neighbours)
         .select_related("body__region", "body__district", "programme")
     )
+    # The PDU comes with its inspections; one not inspected yet is read on its own.
+    body = next((i.body for i in found if i.body.slug == slug), None)
+    if body is None:
+        body = pdus.select_related("region", "district").get()
     history = latest_first(i for i in found if i.body_id == body.pk)
     version = next((i.programme for i in history if i.programme.has_ratings), None)
     if version is None:
-        return PDUPage(history, [], None, None, None)
+        return PDUPage(body, history, [], None, None, None)
     standards = rated_standards(version)
     under = [i for i in found if i.programme_id == version.pk and i.body.kind == Body.Kind.PDU]
     shown = latest_of_each_body(under)
@@ -78,6 +86,7 @@ def pdu_page(body: Body) -> PDUPage:
     latest = next((r for r in results if r.body.pk == body.pk), None)
     mine = {i.pk for i in own}
     return PDUPage(
+        body,
         history,
         results,
         latest,

@@ -9,6 +9,7 @@ urlpatterns = [
     path("regions/<slug:slug>/", views.RegionOverviewView.as_view(), name="region_overview"),
     path("pdus/", views.PDUListView.as_view(), name="pdu_list"),
     path("pdus/<slug:slug>/", views.PDUDetailView.as_view(), name="pdu_detail"),
+    path("pdus/<slug:slug>/profile/", views.PDUProfileView.as_view(), name="pdu_profile"),
     path("compare/", views.CompareView.as_view(), name="compare"),
     path("changes/", views.ChangesView.as_view(), name="changes"),
 ]

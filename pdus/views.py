@@ -221,28 +221,40 @@ class RegionOverviewView(BreadcrumbsMixin, TemplateView):
 
 
 class PDUDetailView(BreadcrumbsMixin, DetailView):
-    """One PDU: profile, context figures, history, and its latest ratings down to findings.
+    """One PDU: its latest ratings down to findings, its place in its region and nationally,
+    its recommendations and history; its profile and context figures on a page of their
+    own (PDUProfileView).
 
     A PDU whose only inspections are drafts is not found, whoever asks: admins see drafts
     on the manage pages, and one answer for everyone keeps a draft from leaking through a
     cache or a shared screen."""
 
-    queryset = Body.objects.pdus().public().select_related("region", "district")
     template_name = "pdus/pdu_detail.html"
+
+    def get_object(self, queryset=None):
+        try:
+            self.page = pdu_page(self.kwargs["slug"])
+        except Body.DoesNotExist:
+            raise Http404("No such PDU") from None
+        return self.page.body
 
     def get_breadcrumbs(self):
         return [*region_crumbs(self.object.region), (self.object.short_name, None)]
 
     def get_context_data(self, **kwargs):
-        body = self.object
-        inspections = Inspection.objects.published().filter(body=body)
-        page = pdu_page(body)
-        # With its tracking, for its status, and a later report's verdict: no query per
-        # recommendation.
-        recommendations = list(
-            Recommendation.objects.filter(inspection__in=inspections)
-            .select_related("addressee", "inspection", "tracking", "follow_up__inspection")
-            .order_by("inspection", "position")
+        body, page = self.object, self.page
+        # Addressed to it or made in its inspections, with tracking and a later report's
+        # verdict, in one query: those made in its inspections are listed, and any of
+        # them overdue.
+        for_pdu = list(
+            Recommendation.objects.published()
+            .for_pdu(body)
+            .for_tracker()
+            .select_related("follow_up__inspection")
+        )
+        recommendations = sorted(
+            (r for r in for_pdu if r.inspection.body_id == body.pk),
+            key=lambda r: (r.inspection_id, r.position),
         )
         history, latest = page.history, page.latest
         averaged = averaged_pdus(page.region_results, exclude=body)
@@ -250,13 +262,6 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
         if latest is not None:
             sections = standard_sections(latest, findings_by_section(latest.inspection))
         return super().get_context_data(
-            boroughs=body.boroughs.all(),
-            sites=body.sites.select_related("borough"),
-            services=body.commissioned_services.all(),
-            # A profile's figures belong to no inspection; a draft's wait for it.
-            figures=ContextFigure.objects.filter(body=body)
-            .filter(Q(inspection__isnull=True) | Q(inspection__in=inspections))
-            .select_related("source_document"),
             inspections=history,
             ratings_by_inspection=page.ratings_by_inspection,
             latest=latest,
@@ -282,11 +287,44 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
             if latest
             else "",
             recommendations=recommendations,
+            recommendations_for_pdu=for_pdu,
             # What each later report says of the earlier inspection's recommendations.
             follow_ups=list(follow_ups(recommendations).values()),
-            notes=DataQualityNote.objects.filter(inspection__in=inspections).select_related(
-                "source_document", "compared_document"
-            ),
+            notes=DataQualityNote.objects.filter(
+                inspection__in=[i.pk for i in history]
+            ).select_related("source_document", "compared_document"),
+            **kwargs,
+        )
+
+
+class PDUProfileView(BreadcrumbsMixin, DetailView):
+    """A PDU's profile: the boroughs and sites it covers, its commissioned services and its
+    context figures (caseloads, staffing, vacancies), each with its source. Found as the
+    PDU page is (drafts' PDUs are not)."""
+
+    queryset = Body.objects.pdus().public().select_related("region", "district")
+    template_name = "pdus/pdu_profile.html"
+
+    def get_breadcrumbs(self):
+        return [
+            *region_crumbs(self.object.region),
+            (self.object.short_name, self.object.get_absolute_url()),
+            ("Profile and context figures", None),
+        ]
+
+    def get_context_data(self, **kwargs):
+        body = self.object
+        return super().get_context_data(
+            boroughs=body.boroughs.all(),
+            sites=body.sites.select_related("borough"),
+            services=body.commissioned_services.all(),
+            # A profile's figures belong to no inspection; a draft's wait for it.
+            figures=ContextFigure.objects.filter(body=body)
+            .filter(
+                Q(inspection__isnull=True)
+                | Q(inspection__in=Inspection.objects.published().filter(body=body))
+            )
+            .select_related("source_document"),
             **kwargs,
         )
 

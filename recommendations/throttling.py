@@ -25,7 +25,9 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+
+from inspections.rules import MANAGE_INSPECTIONS
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +108,21 @@ class ThrottledModelBackend(ModelBackend):
         # Every signed-in request loads its user; the tracker's rules read a director's
         # region: with the user, not a query of their own.
         users = get_user_model()._default_manager.select_related("director_profile__region")
-        user = users.filter(pk=user_id).first()
+        # Every page's header asks whether they may enter inspections: answered with the
+        # user, not by a query for all their permissions.
+        app_label, codename = MANAGE_INSPECTIONS.split(".")
+        held = Permission.objects.filter(
+            Q(user=OuterRef("pk")) | Q(group__user=OuterRef("pk")),
+            content_type__app_label=app_label,
+            codename=codename,
+        )
+        user = users.annotate(manages_inspections=Exists(held)).filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
+
+    def has_perm(self, user_obj, perm, obj=None):
+        if perm == MANAGE_INSPECTIONS and obj is None and hasattr(user_obj, "manages_inspections"):
+            return user_obj.is_active and user_obj.manages_inspections
+        return super().has_perm(user_obj, perm, obj)
 
     def get_all_permissions(self, user_obj, obj=None):
         """The user's own and their groups' permissions in one query (Django asks two),

@@ -229,6 +229,7 @@ def test_no_public_page_shows_a_draft_only_pdu_or_region(drafts, db):
     "url",
     [
         "/pdus/draftford/",
+        "/pdus/draftford/profile/",
         "/pdus/moorside/",
         "/regions/northmoor/",
         "/inspections/draftford-pdu-2024/",
@@ -267,6 +268,7 @@ def test_the_api_never_mentions_a_draft_only_pdu(drafts, client):
 
 
 def test_the_public_pdu_page_holds_none_of_a_draft_second_inspection(drafts, client):
-    text = client.get("/pdus/lambeth/").content.decode()
-    assert "lambeth-pdu-2024" not in text
-    assert "Secret draft figure" not in text
+    for url in ("/pdus/lambeth/", "/pdus/lambeth/profile/"):
+        text = client.get(url).content.decode()
+        assert "lambeth-pdu-2024" not in text, url
+        assert "Secret draft figure" not in text, url

@@ -17,6 +17,7 @@ PAGES = [
     ("region", "/regions/london/", None),
     ("PDUs", "/pdus/", None),
     ("PDU", "/pdus/lambeth/", None),
+    ("PDU profile", "/pdus/lambeth/profile/", None),
     ("compare", "/compare/?pdu=lambeth&pdu=newham", None),
     ("standard", "/standards/pdu/2-2-assessment/", None),
     ("finding", "{finding}", None),

@@ -50,15 +50,18 @@ def _overdue_of(rows, today) -> list:
 
 
 @register.inclusion_tag("recommendations/_overdue_pdu.html")
-def overdue_for_pdu(body):
-    """The PDU's overdue recommendations (addressed to it or made in its inspections);
-    one query."""
-    today = timezone.localdate()
-    rows = list(_overdue_and_first_dated(Recommendation.objects.published().for_pdu(body), today))
+def overdue_for_pdu(body, recommendations):
+    """The PDU's overdue recommendations, most overdue first, of `recommendations`: all
+    those addressed to it or made in its inspections, with their tracking loaded (the PDU
+    page has them already: no query)."""
+    dated = sorted(
+        (rec for rec in recommendations if rec.current.target_date is not None),
+        key=lambda rec: (rec.current.target_date, rec.inspection.title, rec.position),
+    )
     return {
         "body": body,
-        "recommendations": _overdue_of(rows, today),
-        "any_target_date": bool(rows),
+        "recommendations": _overdue_of(dated, timezone.localdate()),
+        "any_target_date": bool(dated),
     }
 
 

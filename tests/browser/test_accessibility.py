@@ -26,6 +26,7 @@ PAGES = [
     ("/regions/london/", 200, "London: PDU ratings at a glance"),
     ("/pdus/", 200, "PDUs"),
     ("/pdus/lambeth/", 200, "Lambeth PDU"),
+    ("/pdus/lewisham-and-bromley/profile/", 200, "Profile and context figures"),
     ("/compare/", 200, "Compare PDUs"),
     ("/compare/?pdu=lambeth&pdu=newham&standard=2.2", 200, "Compare PDUs"),
     ("/compare/?region=london", 200, "Compare PDUs"),

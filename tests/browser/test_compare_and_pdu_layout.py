@@ -32,7 +32,10 @@ def ratings_region(page):
 
 
 @pytest.mark.parametrize("width", [320, 1280])
-@pytest.mark.parametrize("path", [COMPARE_LONDON, "/pdus/lambeth/", "/pdus/newham/"])
+@pytest.mark.parametrize(
+    "path",
+    [COMPARE_LONDON, "/pdus/lambeth/", "/pdus/newham/", "/pdus/lewisham-and-bromley/profile/"],
+)
 def test_page_fits_the_screen_and_passes_axe_at_any_impact(
     live_server, published_data, module_page, path, width
 ):
@@ -146,4 +149,4 @@ def test_pdu_page_starts_with_its_ratings_each_linked_to_its_section(
     expect(page).to_have_url(f"{live_server.url}/pdus/lambeth/#standard-2-2-assessment")
     heading = page.get_by_role("heading", name="2.2 Assessment", level=3)
     expect(heading).to_be_in_viewport()
-    expect(page.get_by_text("Context figures (", exact=False)).to_be_visible()
+    expect(page.get_by_role("link", name="Lambeth's profile and context figures")).to_be_visible()

@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from ratings.models import KeyQuestionScore
 from recommendations.models import Recommendation, Tracking
@@ -111,9 +112,27 @@ def test_pdu_page_starts_with_every_standards_rating_linked_to_its_section(clien
         assert f'href="#{section.anchor}"' in summary
         assert f'id="{section.anchor}"' in html
     assert "Not rated: reported for information only" in summary
-    # The ratings come first; the profile's context figures after them.
+    # The ratings come first; the profile and context figures on a page of their own.
     assert html.index('id="ratings-summary"') < html.index('id="ratings"')
-    assert html.index('id="ratings"') < html.index('id="context-figures"')
+    assert html.index('id="ratings"') < html.index('href="/pdus/lambeth/profile/"')
+    assert 'id="context-figures"' not in html
+
+
+def test_a_pdus_profile_page_holds_its_area_services_and_context_figures(client, published_data):
+    response = client.get("/pdus/lewisham-and-bromley/profile/")
+    html = response.content.decode()
+    assert "Profile and context figures" in html
+    assert "Commissioned rehabilitative services" in html and "Forward Trust" in html
+    figures = list(response.context["figures"])
+    assert figures
+    # Each figure as published, with its source document and section beside it.
+    row = between(html, 'id="context-figures"', "</table>")
+    for figure in figures:
+        assert escape(figure.label) in row
+        assert escape(f"{figure.source_document.title}, {figure.source_section}") in row
+    assert 'href="/pdus/lewisham-and-bromley/"' in html
+    assert client.get("/pdus/london-crc/profile/").status_code == 404
+    assert client.get("/pdus/no-such-pdu/profile/").status_code == 404
 
 
 def test_pdu_page_says_how_many_pdus_its_average_is_over(client, published_data):

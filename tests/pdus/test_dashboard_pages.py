@@ -106,8 +106,6 @@ def test_pdu_page_records_overrides_and_notes(client, published_data):
     html = page(client, "/pdus/lewisham-and-bromley/")
     assert "Inspectors departed from the usual rule" in html
     assert "Data-quality notes" in html
-    assert "Commissioned rehabilitative services" in html
-    assert "Forward Trust" in html
 
 
 def test_pdu_page_for_an_annex_only_pdu(client, published_data):

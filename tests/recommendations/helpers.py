@@ -5,6 +5,7 @@ import threading
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.contrib.auth.models import Group
+from django.template import Context, Template
 from django.test import Client
 
 from recommendations.models import DirectorProfile, Recommendation
@@ -135,3 +136,13 @@ class CountingHasher(MD5PasswordHasher):
         with CountingHasher.lock:
             CountingHasher.checks += 1
         return super().verify(password, encoded)
+
+
+def overdue_on_pdu_page(body) -> str:
+    """The PDU page's overdue list, from what that page loads: every published
+    recommendation addressed to the PDU or made in its inspections, with its tracking (one
+    query)."""
+    recommendations = list(Recommendation.objects.published().for_pdu(body).for_tracker())
+    return Template("{% load tracker %}{% overdue_for_pdu body recommendations %}").render(
+        Context({"body": body, "recommendations": recommendations})
+    )

@@ -15,7 +15,13 @@ from inspections.models import Theme, ThemeOverride, ThemeTag
 from pdus.models import Body, Region
 from recommendations.models import Recommendation, Tracking
 from tests.factories import multiply_published_data
-from tests.recommendations.helpers import client_for, fresh, track_all, update_data
+from tests.recommendations.helpers import (
+    client_for,
+    fresh,
+    overdue_on_pdu_page,
+    track_all,
+    update_data,
+)
 
 TODAY = timezone.localdate()
 
@@ -176,7 +182,7 @@ def render(source, **context):
 
 
 def test_overdue_on_the_pdu_page(tracked):
-    html = render("{% overdue_for_pdu body %}", body=Body.objects.get(slug="lambeth"))
+    html = overdue_on_pdu_page(Body.objects.get(slug="lambeth"))
     assert "Overdue recommendations" in html
     assert "1 recommendation addressed to Lambeth or made in its inspections is past" in html
     assert "improve the effectiveness of quality assurance" in html
@@ -189,7 +195,7 @@ def test_nothing_overdue_on_another_pdu(tracked):
         recommendation=Recommendation.objects.published().for_pdu(newham).first(),
         target_date=later,
     )
-    html = render("{% overdue_for_pdu body %}", body=newham)
+    html = overdue_on_pdu_page(newham)
     assert "None of the recommendations for Newham is past its target date" in html
 
 
@@ -260,6 +266,6 @@ def test_the_overdue_includes_run_the_same_queries_on_three_times_the_data(
             multiply_published_data(3)
             track_all(inspector, TODAY)
         with django_assert_num_queries(1):
-            render("{% overdue_for_pdu body %}", body=body)
+            overdue_on_pdu_page(body)
         with django_assert_num_queries(2):
             render("{% overdue_for_region region %}", region=region)

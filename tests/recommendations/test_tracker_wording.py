@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from pdus.models import Body, Region
 from recommendations.models import Recommendation, Tracking
-from tests.recommendations.helpers import client_for, update_data
+from tests.recommendations.helpers import client_for, overdue_on_pdu_page, update_data
 from tests.recommendations.test_permissions import quality_assurance_group
 
 TODAY = timezone.localdate()
@@ -23,7 +23,7 @@ def render(source, **context):
 
 
 def test_a_pdu_without_target_dates_says_so(published_data):
-    html = render("{% overdue_for_pdu body %}", body=Body.objects.get(slug="lambeth"))
+    html = overdue_on_pdu_page(Body.objects.get(slug="lambeth"))
     assert "No recommendation for Lambeth has a target date yet" in html
     assert "past its target date" not in html
 
@@ -36,7 +36,7 @@ def test_a_region_without_target_dates_says_so(published_data):
 
 def test_a_target_date_not_yet_reached_is_nothing_overdue(lambeth_1):
     Tracking.objects.create(recommendation=lambeth_1, target_date=TODAY)
-    html = render("{% overdue_for_pdu body %}", body=Body.objects.get(slug="lambeth"))
+    html = overdue_on_pdu_page(Body.objects.get(slug="lambeth"))
     assert "None of the recommendations for Lambeth is past its target date" in html
     html = render("{% overdue_for_region region %}", region=Region.objects.get(slug="london"))
     assert "No recommendation in London is past its target date" in html
@@ -52,7 +52,7 @@ def test_a_closed_recommendation_past_its_date_is_not_listed(lambeth_1, london_r
     )
     html = render("{% overdue_for_region region %}", region=Region.objects.get(slug="london"))
     assert "1 recommendation in London</a> is past its target date" in html
-    html = render("{% overdue_for_pdu body %}", body=Body.objects.get(slug="lambeth"))
+    html = overdue_on_pdu_page(Body.objects.get(slug="lambeth"))
     assert "1 recommendation addressed to Lambeth or made in its inspections is past" in html
 
 
