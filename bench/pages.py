@@ -127,6 +127,7 @@ def pages_here() -> list[list]:
         ["region", "/regions/london/", None],
         ["PDU list", "/pdus/", None],
         ["PDU page", f"/pdus/{pdu.slug}/", None],
+        ["PDU profile", f"/pdus/{pdu.slug}/profile/", None],
         ["compare a region", "/compare/?region=london", None],
         ["compare 6 PDUs", compare_six, None],
         ["standard page 2.2", "/standards/pdu/2-2-assessment/", None],

@@ -5,6 +5,7 @@ from django.views.generic import (
 )
 
 from inspections.web.navigation import BreadcrumbsMixin, region_crumbs
+from inspections.web.shared import SameForEveryone
 from ratings.models import KeyQuestionScore, StandardRating
 from recommendations.models import Recommendation
 
@@ -20,7 +21,7 @@ def body_crumbs(body) -> list[tuple[str, str]]:
     return crumbs
 
 
-class InspectionListView(BreadcrumbsMixin, ListView):
+class InspectionListView(SameForEveryone, BreadcrumbsMixin, ListView):
     """Every published inspection, of every programme."""
 
     queryset = Inspection.objects.published().for_listing()
@@ -38,7 +39,7 @@ class InspectionListView(BreadcrumbsMixin, ListView):
         return [("Overview", reverse("pdus:overview")), ("Inspections", None)]
 
 
-class InspectionDetailView(BreadcrumbsMixin, DetailView):
+class InspectionDetailView(SameForEveryone, BreadcrumbsMixin, DetailView):
     """One inspection with its ratings, key questions, findings and recommendations."""
 
     queryset = Inspection.objects.published().select_related(
@@ -70,7 +71,7 @@ class InspectionDetailView(BreadcrumbsMixin, DetailView):
         )
 
 
-class FindingDetailView(BreadcrumbsMixin, DetailView):
+class FindingDetailView(SameForEveryone, BreadcrumbsMixin, DetailView):
     """One finding, quoted exactly, with everything needed to cite it."""
 
     queryset = Finding.objects.filter(inspection__is_published=True).select_related(

@@ -13,6 +13,7 @@ from django_tables2 import SingleTableMixin
 from inspections.models import ContextFigure, DataQualityNote, Inspection
 from inspections.web.exports import FORMATS, dataframe_response
 from inspections.web.navigation import BreadcrumbsMixin, region_crumbs
+from inspections.web.shared import SameForEveryone
 from ratings.models import Programme, Rating
 from recommendations.models import Recommendation
 
@@ -45,7 +46,7 @@ from .similar import similar_choices, similar_to_pdu
 from .tables import PDUInspectionTable, pdu_inspections_frame
 
 
-class PDUListView(SingleTableMixin, FilterView):
+class PDUListView(SameForEveryone, SingleTableMixin, FilterView):
     """Inspected PDUs as a sortable, filterable table; ?format=csv downloads every filtered row.
 
     An invalid filter value shows the error and an empty table (django-filter's strict mode),
@@ -100,7 +101,7 @@ def version_asked(request, versions):
     return version
 
 
-class NationalOverviewView(TemplateView):
+class NationalOverviewView(SameForEveryone, TemplateView):
     """England and Wales at a glance: each region's ratings, every standard's and key
     question's figures nationally and by region, and the PDUs ranked nationally; ?region=
     (the region switcher's select) goes to that region's overview."""
@@ -151,7 +152,7 @@ class NationalOverviewView(TemplateView):
         )
 
 
-class RegionOverviewView(BreadcrumbsMixin, TemplateView):
+class RegionOverviewView(SameForEveryone, BreadcrumbsMixin, TemplateView):
     """A region at a glance: every PDU's ratings, the ranking, and how ratings spread."""
 
     template_name = "pdus/region_overview.html"
@@ -220,7 +221,7 @@ class RegionOverviewView(BreadcrumbsMixin, TemplateView):
         )
 
 
-class PDUDetailView(BreadcrumbsMixin, DetailView):
+class PDUDetailView(SameForEveryone, BreadcrumbsMixin, DetailView):
     """One PDU: its latest ratings down to findings, its place in its region and nationally,
     its recommendations and history; its profile and context figures on a page of their
     own (PDUProfileView).
@@ -297,7 +298,7 @@ class PDUDetailView(BreadcrumbsMixin, DetailView):
         )
 
 
-class PDUProfileView(BreadcrumbsMixin, DetailView):
+class PDUProfileView(SameForEveryone, BreadcrumbsMixin, DetailView):
     """A PDU's profile: the boroughs and sites it covers, its commissioned services and its
     context figures (caseloads, staffing, vacancies), each with its source. Found as the
     PDU page is (drafts' PDUs are not)."""
@@ -336,7 +337,7 @@ def comparison_download_name(cleaned_data) -> str:
     return "-".join(["compare", *(pdu.slug for pdu in cleaned_data["pdus"])])
 
 
-class CompareView(BreadcrumbsMixin, TemplateView):
+class CompareView(SameForEveryone, BreadcrumbsMixin, TemplateView):
     """2 to 6 PDUs, or a region, side by side; the choice lives in the query string."""
 
     template_name = "pdus/compare.html"
@@ -431,7 +432,7 @@ def findings_links(comparison, params) -> list[tuple]:
     return links
 
 
-class ChangesView(BreadcrumbsMixin, TemplateView):
+class ChangesView(SameForEveryone, BreadcrumbsMixin, TemplateView):
     """How ratings moved between each PDU's two latest inspections under one framework
     version, standard by standard, across England and Wales; ?standard= with ?move= (up,
     same, down) or ?from= and ?to= (ratings) lists the PDUs behind a count."""

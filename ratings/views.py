@@ -5,6 +5,7 @@ from django.views.generic import DetailView
 
 from inspections.models import Finding, Inspection
 from inspections.web.navigation import BreadcrumbsMixin
+from inspections.web.shared import SameForEveryone
 from pdus.dashboard import latest_results, rated_inspections
 
 from .models import Standard, StandardRating
@@ -13,7 +14,7 @@ from .models import Standard, StandardRating
 INSPECTIONS_PER_PAGE = 10
 
 
-class StandardDetailView(BreadcrumbsMixin, DetailView):
+class StandardDetailView(SameForEveryone, BreadcrumbsMixin, DetailView):
     """One standard of one framework version across every PDU inspected under it: ratings,
     key questions and findings. Same-named standards of other versions are linked, not
     merged: their ratings follow other rules."""

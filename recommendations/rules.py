@@ -83,6 +83,17 @@ def can_update_any(user, recommendations: Iterable) -> bool:
     return any(can_use_update_form(user, rec) for rec in recommendations)
 
 
+def update_scope(user) -> str:
+    """What decides which recommendations `user` may use the update form on: "all" for
+    admins and inspectorate staff, "region-<pk>" for a regional director, "none" for
+    anyone else. Users of one scope may update the same ones, so a page showing that is
+    the same for them all (and only them)."""
+    if is_admin(user) or is_inspectorate_staff(user):
+        return "all"
+    region_id = director_region_id(user)
+    return "none" if region_id is None else f"region-{region_id}"
+
+
 def can_bulk_update(user) -> bool:
     """Who may open the recurring-recommendations pages; each row is checked again."""
     return is_admin(user) or is_inspectorate_staff(user) or director_region_id(user) is not None

@@ -28,6 +28,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q
 
 from inspections.rules import MANAGE_INSPECTIONS
+from inspections.web import data_version
 
 logger = logging.getLogger(__name__)
 
@@ -116,7 +117,10 @@ class ThrottledModelBackend(ModelBackend):
             content_type__app_label=app_label,
             codename=codename,
         )
-        user = users.annotate(manages_inspections=Exists(held)).filter(pk=user_id).first()
+        # And the data's version, which a page served from the cache asks next
+        # (config/page_cache.py): one query for both.
+        users = data_version.read_with(users.annotate(manages_inspections=Exists(held)))
+        user = users.filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
 
     def has_perm(self, user_obj, perm, obj=None):

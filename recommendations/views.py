@@ -9,17 +9,22 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, prefetch_related_objects
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse, reverse_lazy
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
-from inspections.explorer.themes import recurring_group, recurring_groups
+from inspections.explorer.themes import (
+    recurring_group,
+    recurring_groups_for_page,
+    recurring_index,
+)
 from inspections.web import data_version
 from inspections.web.exports import FORMATS, dataframe_response
 from inspections.web.navigation import BreadcrumbsMixin
@@ -137,16 +142,19 @@ class TrackerView(BreadcrumbsMixin, FilterView):
         valid = not self.filterset.is_bound or self.filterset.is_valid()
         self.summary = summarise(self.object_list, today) if valid else None
         context = super().get_context_data(**kwargs)
-        mark_rows(context["recommendations"], today)
+        rows = context["recommendations"]
         query = self.request.GET.copy()
         query.pop("page", None)
         query.pop("format", None)
         context.update(
             today=today,
             summary=self.summary,
-            # The summary's HTML is the same for all who ask for this address today.
-            summary_key=data_version.key(
-                f"tracker-summary-html:{today}:{self.request.GET.urlencode()}"
+            # Loaded and marked only if shown: not when the listing's HTML is cached.
+            recommendations=SimpleLazyObject(lambda: mark_rows(rows, today)),
+            # From the filters to the last row the page is the same for all who ask for
+            # this address today: no user's controls, no CSRF token (a GET form).
+            listing_key=data_version.key(
+                f"tracker-listing-html:{today}:{self.request.GET.urlencode()}"
             ),
             query=query.urlencode(),
             can_bulk_update=rules.can_bulk_update(self.request.user),
@@ -261,6 +269,38 @@ class RecommendationDetailView(BreadcrumbsMixin, DetailView):
 RECURRING_SHOWN = 5
 
 
+def updatable_pks(user, recommendations) -> set[int] | None:
+    """The pks of `recommendations` whose update form `user` may use (the rules'
+    can_use_update_form, as one query); None when that is every one (no query)."""
+    scope = rules.update_scope(user)
+    if scope == "all":
+        return None
+    if scope == "none":
+        return set()
+    mine = recommendations.addressed_within(rules.director_region_id(user))
+    return set(mine.values_list("pk", flat=True))
+
+
+def recurring_rows(user) -> list[dict]:
+    """The recurring groups of the tracker's rows with their newest RECURRING_SHOWN each
+    (all are on a group's own page) and `editable`: how many of the group `user` may
+    update; the groups with most of those first."""
+    published = Recommendation.objects.published().for_tracker()
+    groups = recurring_groups_for_page(published, shown=RECURRING_SHOWN)
+    # The explorer's recurring page shares these rows and may have loaded them without
+    # their tracking: then one query for all, else none.
+    prefetch_related_objects([rec for group in groups for rec in group.recommendations], "tracking")
+    index = recurring_index(published)
+    mine = updatable_pks(user, published)
+    rows = []
+    for group in groups:
+        pks = index.groups[index.group_for(group.recommendations[0].text)].pks
+        editable = len(pks) if mine is None else sum(pk in mine for pk in pks)
+        rows.append({"group": group, "editable": editable})
+    rows.sort(key=lambda row: (-row["editable"], -row["group"].recommendation_count))
+    return rows
+
+
 class RecurringListView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
     """Recommendations that several inspections made in (nearly) the same words, grouped
     as the explorer's recurring recommendations page groups them, to update in one step."""
@@ -277,20 +317,11 @@ class RecurringListView(LoginRequiredMixin, BreadcrumbsMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         user = self.request.user
-        groups = []
-        for group in recurring_groups(Recommendation.objects.published().for_tracker()):
-            editable = [
-                rec for rec in group.recommendations if rules.can_use_update_form(user, rec)
-            ]
-            groups.append({"group": group, "editable": editable})
-        groups.sort(key=lambda g: (-len(g["editable"]), -g["group"].recommendation_count))
-        # A group's first few here, all of them on its own page: this page was every
-        # published recommendation in a group (1,790 at national size, 350 KB).
         return super().get_context_data(
-            groups=groups,
-            shown=f":{RECURRING_SHOWN}",
-            shown_count=RECURRING_SHOWN,
-            hidden_offset=-RECURRING_SHOWN,
+            # Loaded only if shown: not when the list's HTML is cached.
+            groups=SimpleLazyObject(lambda: recurring_rows(user)),
+            # The same for all who may update the same recommendations.
+            list_key=data_version.key(f"tracker-recurring-html:{rules.update_scope(user)}"),
             **kwargs,
         )
 

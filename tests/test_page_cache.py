@@ -1,13 +1,18 @@
-"""Signed-out pages come from the cache until the published data changes, and nothing
-that is one visitor's own (a signed-in page, a form's CSRF token) is ever stored."""
+"""Pages come from the cache until the published data changes: signed out, and signed in
+where the page is the same for everyone but the header; nothing that is one visitor's own
+(the tracker's controls, a form's CSRF token, a user's name) is ever served to another."""
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from config.page_cache import HEADER
 from inspections.models import Finding, Inspection
+from pdus.models import Region
+from recommendations.roles import ADMINS, REGIONAL_DIRECTORS
+from tests.recommendations.helpers import client_for, make_user
 
 PAGE = "/inspections/lambeth-pdu-2022/"
 
@@ -52,7 +57,7 @@ def test_an_unpublished_inspection_is_not_served_from_the_cache(client, publishe
     assert b"Lambeth" not in get(client, "/inspections/")[0].content
 
 
-def test_signed_in_pages_are_never_stored_nor_served_from_the_cache(client, published_data):
+def test_a_users_own_pages_are_never_stored_nor_served_from_the_cache(client, published_data):
     get(client, "/tracker/")  # stored for the signed-out
     admin = get_user_model().objects.create_superuser("cache-admin", "a@example.org", "pw")
     client.force_login(admin)
@@ -64,6 +69,67 @@ def test_signed_in_pages_are_never_stored_nor_served_from_the_cache(client, publ
     assert signed_out[HEADER] == "hit"
     assert b"Sign out" not in signed_out.content
     assert b"cache-admin" not in signed_out.content
+
+
+def account_link(username):
+    return f'Sign out<span class="govuk-visually-hidden"> {username}</span>'.encode()
+
+
+def test_a_page_the_same_for_everyone_is_shared_by_the_signed_in(published_data):
+    london = Region.objects.get(slug="london")
+    first, second = (
+        client_for(make_user(n, REGIONAL_DIRECTORS, london)) for n in ("dir-a", "dir-b")
+    )
+    rendered, rendering = get(first, PAGE)
+    served, serving = get(second, PAGE)
+    assert rendered[HEADER] == "miss" and served[HEADER] == "hit"
+    assert serving == 1 < rendering  # the user, with the data's version
+    # Each with their own account link, and nothing of the other's.
+    assert account_link("dir-a") in rendered.content and b"dir-b" not in rendered.content
+    assert account_link("dir-b") in served.content and b"dir-a" not in served.content
+    assert served.content == rendered.content.replace(b"dir-a", b"dir-b")
+    assert int(served["Content-Length"]) == len(served.content)
+    # Signed out is another page (Sign in, not Sign out).
+    signed_out, _ = get(Client(), PAGE)
+    assert signed_out[HEADER] == "miss" and b"Sign out" not in signed_out.content
+
+
+def test_an_admins_page_is_never_a_directors(published_data):
+    london = Region.objects.get(slug="london")
+    admin = client_for(make_user("ada-admin", ADMINS, is_staff=True))
+    director = client_for(make_user("dir-a", REGIONAL_DIRECTORS, london))
+    for client in (admin, director):
+        get(client, PAGE)
+    admins, _ = get(admin, PAGE)
+    directors, _ = get(director, PAGE)
+    assert admins[HEADER] == "hit" and directors[HEADER] == "hit"
+    # The header's sections and the inspection's admin controls are the admin's alone.
+    for only_for_admins in (b"Enter inspections", b"Unpublish this inspection", b'href="/admin/"'):
+        assert only_for_admins in admins.content
+        assert only_for_admins not in directors.content
+
+
+def test_a_signed_in_page_with_a_message_waiting_is_rendered(published_data):
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    london = Region.objects.get(slug="london")
+    client = client_for(make_user("dir-a", REGIONAL_DIRECTORS, london))
+    get(client, PAGE)
+    # A message as a form leaves it for the next page: in the messages cookie.
+    storage, sent = CookieStorage(HttpRequest()), HttpResponse()
+    storage.add(constants.SUCCESS, "Progress recorded.")
+    storage.update(sent)
+    client.cookies[storage.cookie_name] = sent.cookies[storage.cookie_name].value
+    response, _ = get(client, PAGE)
+    assert HEADER not in response
+    assert b"Progress recorded." in response.content
+    # Shown, the message's cookie is deleted (a browser drops it; the test client keeps it
+    # empty), and the page comes from the cache again.
+    assert sent.cookies[storage.cookie_name].value
+    del client.cookies[storage.cookie_name]
+    assert get(client, PAGE)[0][HEADER] == "hit"
 
 
 def test_a_page_with_a_csrf_token_is_not_stored(client, published_data):

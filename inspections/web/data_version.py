@@ -43,7 +43,7 @@ RELEASE_FOLDERS = (
 NOT_WATCHED = {
     "inspections_facetstate": "the tokens themselves",
     "inspections_untaggedrecord": "the tagging queue (the tags it leads to are watched)",
-    "recommendations_directorprofile": "a director's region: signed-in pages, never cached",
+    "recommendations_directorprofile": "a director's region: their own controls, never cached",
     "recommendations_deletionrecord": "who deleted what: admin only",
 }
 # With an inspection_id: a row of a draft moves nothing.
@@ -102,6 +102,20 @@ _request: ContextVar[_Request | None] = ContextVar("data_version", default=None)
 _MISSING = object()
 
 T = TypeVar("T")
+
+
+def read_with(queryset):
+    """`queryset` with the data's version read in the same query, as `data_version` on each
+    row: a signed-in GET reads its user and the version in one (ThrottledModelBackend)."""
+    return queryset.annotate(data_version=PAGES.expression())
+
+
+def seen_with(record) -> None:
+    """The version `read_with` read with `record`, for this GET or HEAD (held): asked no
+    more. Nothing if `record` was read without it."""
+    request = _request.get()
+    if request is not None and not request.read and hasattr(record, "data_version"):
+        request.version, request.read = record.data_version, True
 
 
 def current() -> int | None:

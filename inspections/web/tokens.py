@@ -22,6 +22,8 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from django.db.models.expressions import RawSQL
+
 STATE = "inspections_facetstate"
 INSPECTIONS = "inspections_inspection"
 VENDORS = ("sqlite", "postgresql")
@@ -190,6 +192,10 @@ $$
     def read(self, connection) -> int | None:
         """The token; None when there is none (just after a flush), which never matches."""
         return read_tokens(connection, (self,))[0]
+
+    def expression(self) -> RawSQL:
+        """The token as a column of another query (to read it with something else)."""
+        return RawSQL(f"SELECT token FROM {STATE} WHERE id = %s", (self.row,))
 
 
 def read_tokens(connection, tokens) -> tuple[int | None, ...]:
