@@ -38,11 +38,12 @@ One run:
 6. prints Markdown tables for the README, each row against its target, with the run's
    time and the machine's load average while timing (it is shared: compare within a run).
 
-The page mix: overview, a region, the PDU list, a PDU page, compare a region and 6 PDUs,
-a standard page, the inspections list, an inspection and a finding page, the tracker
-signed out and signed in as a director and as an admin, a recommendation page, the
-tracker's recurring recommendations (admin), the explorer's search and facets, themes, a
-theme page and recurring recommendations (`pages_here`).
+The page mix: overview (signed out and as a director), a region, the PDU list, a PDU
+page (signed out and as an admin) and its profile, compare a region and 6 PDUs, a
+standard page, the inspections list, an inspection and a finding page, the tracker signed
+out and signed in as a director and as an admin, a recommendation page, the tracker's
+recurring recommendations (admin), the explorer's search and facets, themes, a theme page
+and recurring recommendations (`pages_here`).
 
 "Cold" means Redis holds nothing of this run: each worker's own memory (the explorer's
 facet index, built when a process first needs it) stays warm, as it does in production
@@ -104,9 +105,9 @@ class BenchmarkError(Exception):
 
 def pages_here() -> list[list]:
     """The page mix on this database: [name, path, username or None], every dashboard page
-    kind once, the tracker three times (signed out, a director, an admin). The same kinds
-    on any demonstration database, whatever its size: London's first PDU and its latest
-    inspection, the first PDU of six regions."""
+    kind once, the tracker three times (signed out, a director, an admin), the overview and
+    a PDU page signed in too. The same kinds on any demonstration database, whatever its
+    size: London's first PDU and its latest inspection, the first PDU of six regions."""
     from inspections.models import Finding, Inspection
     from pdus.models import Body
     from recommendations.models import Recommendation
@@ -124,10 +125,12 @@ def pages_here() -> list[list]:
     compare_six = "/compare/?" + urllib.parse.urlencode([("pdu", slug) for slug in six])
     return [
         ["overview", "/", None],
+        ["overview, director", "/", DIRECTOR],
         ["region", "/regions/london/", None],
         ["PDU list", "/pdus/", None],
         ["PDU page", f"/pdus/{pdu.slug}/", None],
         ["PDU profile", f"/pdus/{pdu.slug}/profile/", None],
+        ["PDU page, admin", f"/pdus/{pdu.slug}/", ADMIN],
         ["compare a region", "/compare/?region=london", None],
         ["compare 6 PDUs", compare_six, None],
         ["standard page 2.2", "/standards/pdu/2-2-assessment/", None],

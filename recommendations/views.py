@@ -90,6 +90,16 @@ def recurring_group_of(recommendation):
     return recurring_group(recommendation, Recommendation.objects.published().for_tracker())
 
 
+def shown_of_group(group, recommendation) -> list:
+    """The first RECURRING_SHOWN of the recurring group's recommendations, and
+    `recommendation` where it is not among them: a page's list stays short however often
+    the advice recurs (over a hundred times at national size)."""
+    shown = group.recommendations[:RECURRING_SHOWN]
+    if all(rec.pk != recommendation.pk for rec in shown):
+        shown = [*shown, *(rec for rec in group.recommendations if rec.pk == recommendation.pk)]
+    return shown
+
+
 def mark_rows(recommendations, today):
     """Give each row its overdue flag and RAG, so the template only shows them."""
     for rec in recommendations:
@@ -216,6 +226,7 @@ class RecommendationDetailView(BreadcrumbsMixin, DetailView):
             findings=related_findings(rec),
             key_question_scores=related_key_question_scores(rec),
             recurring=recurring,
+            recurring_shown=shown_of_group(recurring, rec) if recurring else [],
             can_update=can_update,
             can_verify=can_verify,
             can_update_together=bool(recurring)

@@ -272,3 +272,25 @@ def test_the_overdue_includes_run_the_same_queries_on_three_times_the_data(
             overdue_on_pdu_page(body)
         with django_assert_num_queries(2):
             render("{% overdue_for_region region %}", region=region)
+
+
+def test_a_recommendations_page_lists_a_few_of_its_recurring_group(client, published_data):
+    from recommendations.views import RECURRING_SHOWN
+    from tests.recommendations.test_permissions import quality_assurance_group
+
+    made = len(quality_assurance_group())
+    multiply_published_data(3)
+    group = Recommendation.objects.published().filter(
+        text__istartswith="increase quality assurance activity at"
+    )
+    assert group.count() == 3 * made > RECURRING_SHOWN
+    for rec in (group.order_by("pk").first(), group.order_by("pk").last()):
+        html = client.get(rec.get_absolute_url()).content.decode()
+        start = html.index('id="recurring"')
+        recurring = html[start : html.index("</div>", start)]
+        listed = recurring.count("<li>")
+        # This one always among them, the rest bounded, and where to find every one.
+        assert "(this one)" in recurring
+        assert RECURRING_SHOWN <= listed <= RECURRING_SHOWN + 1
+        assert f"{listed} of the {3 * made} shown" in recurring
+        assert "?format=csv" in recurring
