@@ -1,7 +1,6 @@
-"""The table of inspected PDUs, and the same rows as a DataFrame for download."""
+"""The table of inspected PDUs, and the same rows as plain values for download."""
 
 import django_tables2 as tables
-import pandas as pd
 from django.db.models import Case, ExpressionWrapper, F, FloatField, IntegerField, Value, When
 from django.urls import reverse
 from django.utils.html import format_html
@@ -125,12 +124,13 @@ CSV_COLUMNS = [
 ]
 
 
-def pdu_inspections_frame(inspections, absolute_uri) -> pd.DataFrame:
-    """The rows of the PDU table as plain values: ISO dates, labels, absolute URLs.
+def pdu_inspections_rows(inspections, absolute_uri) -> list[dict]:
+    """The rows of the PDU table as plain values by CSV_COLUMNS heading: ISO dates,
+    labels, absolute URLs; a missing score is None (a blank cell).
 
     `absolute_uri` turns a path into a full URL (`request.build_absolute_uri`).
     """
-    rows = [
+    return [
         {
             "PDU": inspection.body.name,
             "Region": inspection.body.region.name if inspection.body.region else "",
@@ -149,6 +149,3 @@ def pdu_inspections_frame(inspections, absolute_uri) -> pd.DataFrame:
         }
         for inspection in inspections
     ]
-    frame = pd.DataFrame(rows, columns=CSV_COLUMNS)
-    # Whole numbers stay whole when a score is missing (pandas would otherwise use floats).
-    return frame.astype({"Score": "Int64", "Maximum score": "Int64"})

@@ -1,4 +1,3 @@
-import pandas as pd
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.db.models import Count, Q
@@ -11,7 +10,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from inspections.models import ContextFigure, DataQualityNote, Inspection
-from inspections.web.exports import FORMATS, dataframe_response
+from inspections.web.exports import FORMATS, table_response
 from inspections.web.navigation import BreadcrumbsMixin, region_crumbs
 from inspections.web.shared import SameForEveryone
 from ratings.models import Programme, Rating
@@ -43,7 +42,7 @@ from .history import follow_ups
 from .models import Body, Region
 from .pdu_page import pdu_page
 from .similar import similar_choices, similar_to_pdu
-from .tables import PDUInspectionTable, pdu_inspections_frame
+from .tables import CSV_COLUMNS, PDUInspectionTable, pdu_inspections_rows
 
 
 class PDUListView(SameForEveryone, SingleTableMixin, FilterView):
@@ -87,8 +86,8 @@ class PDUListView(SameForEveryone, SingleTableMixin, FilterView):
     def render_to_response(self, context, **response_kwargs):
         if self.wants_csv:
             inspections = (row.record for row in context["table"].rows)
-            frame = pdu_inspections_frame(inspections, self.request.build_absolute_uri)
-            return dataframe_response(frame, "pdus", "csv")
+            rows = pdu_inspections_rows(inspections, self.request.build_absolute_uri)
+            return table_response(rows, "pdus", "csv", CSV_COLUMNS)
         return super().render_to_response(context, **response_kwargs)
 
 
@@ -368,8 +367,8 @@ class CompareView(SameForEveryone, BreadcrumbsMixin, TemplateView):
             comparison = compare(version, results, standards, form.cleaned_data["standard"])
             if file_format:
                 rows = comparison_rows(comparison, request.build_absolute_uri)
-                return dataframe_response(
-                    pd.DataFrame(rows), comparison_download_name(form.cleaned_data), file_format
+                return table_response(
+                    rows, comparison_download_name(form.cleaned_data), file_format
                 )
         similar = []
         if comparison:

@@ -26,13 +26,13 @@ from inspections.explorer.themes import (
     recurring_index,
 )
 from inspections.web import data_version
-from inspections.web.exports import FORMATS, dataframe_response
+from inspections.web.exports import FORMATS, streamed_response
 from inspections.web.navigation import BreadcrumbsMixin
 from pdus.models import Region
 
 from . import rules
 from .digest import build_digest
-from .exports import tracker_frame
+from .exports import COLUMNS, tracker_rows
 from .filters import TrackerFilter
 from .forms import (
     BulkUpdateForm,
@@ -186,10 +186,10 @@ class TrackerView(BreadcrumbsMixin, FilterView):
 
     def render_to_response(self, context, **response_kwargs):
         if self.file_format:
-            frame = tracker_frame(
+            rows = tracker_rows(
                 self.object_list, self.request.build_absolute_uri, timezone.localdate()
             )
-            return dataframe_response(frame, self.download_name(), self.file_format)
+            return streamed_response(COLUMNS, rows, self.download_name(), self.file_format)
         if self.filterset.is_bound and not self.filterset.is_valid():
             response_kwargs["status"] = 400
         return super().render_to_response(context, **response_kwargs)

@@ -80,7 +80,8 @@ def test_excel_cells_hold_what_pandas_would_have_written():
     # each kind of value a download holds must come out as to_excel wrote it.
     import pandas as pd
 
-    from inspections.web.exports import excel_workbook, frame_rows
+    from inspections.web.exports import excel_workbook
+    from tests.dataframes import frame_rows
 
     frame = pd.DataFrame(
         {

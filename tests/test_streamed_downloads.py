@@ -24,11 +24,11 @@ from inspections.models import Finding, Inspection
 from inspections.web.exports import (
     FORMULA_STARTS,
     csv_chunks,
-    dataframe_response,
     download_filename,
     neutralise,
     streamed_response,
 )
+from tests.dataframes import dataframe_response
 
 ABSOLUTE_URL = RequestFactory().get("/").build_absolute_uri  # as the test client's requests
 DOWNLOADS = ["/explore/?format=csv", "/explore/?q=staff&format=csv", "/explore/?format=xlsx"]

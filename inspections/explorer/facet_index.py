@@ -154,10 +154,9 @@ class FacetIndex:
         self.programmes = [Value(slug, name) for _, slug, name in programmes]
         # As the standard facet has always shown them: "1.1 Leadership", or the name alone.
         self.standards = [Value(str(pk), f"{code} {name}".strip()) for pk, code, name in standards]
-        self.themes = [
-            (Value(slug, name), bit)
-            for slug, name, bit in Theme.objects.using(using).values_list("slug", "name", "bit")
-        ]
+        # In the order a record shows its themes.
+        self.theme_records = list(Theme.objects.using(using).order_by("position", "name"))
+        self.themes = [(Value(t.slug, t.name), t.bit) for t in self.theme_records]
         self.kinds = [Value(kind, kind) for kind in Finding.Kind.values]
         body_at = {pk: i for i, (pk, *_rest) in enumerate(bodies)}
         region_at = {pk: i for i, (pk, *_rest) in enumerate(regions)}
@@ -373,7 +372,9 @@ class FacetIndex:
     def inspections_meeting(self, filters) -> list[int] | None:
         """The ids of the published inspections meeting the chosen region, body, programme
         and year, for the database to search only their findings and recommendations
-        (far fewer to rank); None when none of those is chosen."""
+        (far fewer to rank); None when none of those is chosen, or when half the
+        inspections or more meet them: picking their records out of every match would
+        then cost more than ranking every match (the facets narrow them after)."""
         places = self._places(filters)
         if not places:
             return None
@@ -381,21 +382,27 @@ class FacetIndex:
         keep[0] = False  # "no inspection"
         for name, position in places:
             _meets(keep, getattr(self, f"inspection_{name}"), position)
+        if 2 * np.count_nonzero(keep) >= len(keep) - 1:
+            return None
         return self.inspection_id[keep].tolist()
 
     def counts(self, rows: np.ndarray) -> dict[str, list[tuple[str, str, int]]]:
         """{facet: [(value, label, count)]} of `rows`, values with no records left out."""
 
         def by(name, values):
-            keys = getattr(self, name)[rows]
-            keys = keys[keys != NONE]
-            tally = np.bincount(keys, minlength=len(values)) if len(keys) else []
-            return [(values[i].value, values[i].label, int(n)) for i, n in enumerate(tally) if n]
+            # Shifted by one, so that NONE (-1) is counted first and left out unpicked.
+            tally = np.bincount(getattr(self, name)[rows] + 1, minlength=len(values) + 1)[1:]
+            return [
+                (values[i].value, values[i].label, int(tally[i]))
+                for i in np.flatnonzero(tally).tolist()
+            ]
 
         types = np.bincount(self.type[rows], minlength=4)
         bits = self.theme_bits[rows]
         years = self.year[rows]
-        years, year_counts = np.unique(years[years != NONE], return_counts=True)
+        years = years[years != NONE]
+        first = int(years.min()) if len(years) else 0
+        year_tally = np.bincount(years - first)  # a sort of every year (np.unique) cost more
         themes = []
         for value, bit in self.themes:
             n = int(np.count_nonzero(bits & (1 << bit)))
@@ -407,7 +414,10 @@ class FacetIndex:
             "region": by("region", self.regions),
             "body": by("body", self.bodies),
             "programme": by("programme", self.programmes),
-            "year": [(str(y), str(y), int(n)) for y, n in zip(years, year_counts, strict=True)],
+            "year": [
+                (str(first + i), str(first + i), int(year_tally[i]))
+                for i in np.flatnonzero(year_tally).tolist()
+            ],
             "standard": by("standard", self.standards),
             "kind": by("kind", self.kinds),
             "addressee": by("addressee", self.bodies),
@@ -418,9 +428,20 @@ class FacetIndex:
         """The rows kept (a boolean array over every row), in document order."""
         return self.document_order[keep[self.document_order]]
 
-    def ranked(self, rows: np.ndarray, scores: np.ndarray) -> np.ndarray:
-        """`rows` best first (lowest score), ties by type and id."""
-        return rows[np.lexsort((self.id[rows], self.type[rows], scores))]
+    def ranked(self, rows: np.ndarray, scores: np.ndarray, stop: int) -> np.ndarray:
+        """The first `stop` of `rows` best first (lowest score), ties by type and id."""
+        if stop <= 0:
+            return rows[:0]
+        if stop < len(rows):
+            # Only those scoring no worse than the stop-th best, ties with it included, can
+            # be among the first: a page of 40,000 matches sorts a few dozen.
+            worst = np.partition(scores, stop - 1)[stop - 1]
+            rows, scores = rows[scores <= worst], scores[scores <= worst]
+        return rows[np.lexsort((self.id[rows], self.type[rows], scores))][:stop]
+
+    def themes_of(self, bits: int) -> list:
+        """The themes (Theme records) of a record with theme bits `bits`, in order."""
+        return [theme for theme in self.theme_records if bits >> theme.bit & 1]
 
     def keys(self, rows: np.ndarray) -> list[tuple[str, int]]:
         return [

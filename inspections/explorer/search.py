@@ -31,11 +31,11 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 import numpy as np
 from django import forms
 from django.db import connection as default_connection
-from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -274,6 +274,11 @@ def ensure_index(connection=None) -> list[str]:
 # --- Backends ----------------------------------------------------------------------------
 
 
+# bm25 in whole millionths of millionths: SQLite writes, and numpy reads, whole numbers in
+# a third of the time of decimals (12 ms of the 42 at 35,000 matches); closer ranks tie.
+BM25_SCALE = 10**12
+
+
 class SQLiteBackend:
     """FTS5: a MATCH on each table's FTS index, bm25 for rank (lower is better)."""
 
@@ -295,10 +300,15 @@ class SQLiteBackend:
         return expression
 
     def matches_sql(self, record_types, inspections=None) -> tuple[str, list]:
-        """(type, id, rank) of every match of each of `record_types`: (SQL, params).
+        """(type, ids, ranks) of the matches of each of `record_types`, one row a type, the
+        ids and ranks comma-separated: (SQL, params). A row a match cost more in Python
+        than finding and ranking the matches (a third of the time at 40,000 matches).
 
         `inspections` (ids), when given, restricts findings and recommendations to those
-        inspections' own, in the same query, so that only theirs are ranked.
+        inspections' own, in the same query, so that only theirs are ranked: each match is
+        looked up in the list of their records (from the inspection_id index) before it is
+        ranked; `+rowid` keeps FTS5 from being asked for each of them in turn, a search
+        each. (Joining each match to its row read every match's row and ranked them all.)
         """
         parts, params = [], []
         for record_type, table, _column in SEARCHED:
@@ -306,18 +316,32 @@ class SQLiteBackend:
                 continue
             fts = f"{table}_fts"
             matches = (
-                f"SELECT {TYPE_CODES[record_type]}, rowid AS id, bm25({fts}) FROM {fts} "
-                f"WHERE {fts} MATCH %s"
+                f"SELECT rowid AS id, CAST(bm25({fts}) * {BM25_SCALE} AS INTEGER) AS rank "
+                f"FROM {fts} WHERE {fts} MATCH %s"
             )
             params.append(self.expression)
             if inspections is not None and record_type != "figure":
-                matches = (
-                    f"SELECT h.* FROM ({matches}) h JOIN {table} t ON t.id = h.id "
-                    "WHERE t.inspection_id IN (SELECT value FROM json_each(%s))"
+                matches += (
+                    f" AND +rowid IN (SELECT id FROM {table} "
+                    "WHERE inspection_id IN (SELECT value FROM json_each(%s)))"
                 )
                 params.append(json.dumps(inspections))
-            parts.append(matches)
+            # LIMIT -1 keeps the matches a query of their own: bm25() is not allowed in an
+            # aggregate's.
+            parts.append(
+                f"SELECT {TYPE_CODES[record_type]}, group_concat(id), group_concat(rank) "
+                f"FROM ({matches} LIMIT -1)"
+            )
         return " UNION ALL ".join(parts), params
+
+    @staticmethod
+    def matches_found(rows) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """{type code: (ids, ranks)} from matches_sql's rows."""
+        return {
+            code: (np.fromstring(ids, np.int64, sep=","), np.fromstring(ranks, np.int64, sep=","))
+            for code, ids, ranks in rows
+            if ids
+        }
 
     def highlights_sql(self, ids_by_type: dict[str, list[int]]) -> tuple[str, list]:
         parts, params = [], []
@@ -358,8 +382,8 @@ class PostgresBackend:
         return sql, params
 
     def matches_sql(self, record_types, inspections=None) -> tuple[str, list]:
-        """(type, id, rank) of every match of each of `record_types`: (SQL, params);
-        `inspections` as for SQLiteBackend.matches_sql."""
+        """(type, id, rank) of every match of each of `record_types`, a row each: (SQL,
+        params); `inspections` as for SQLiteBackend.matches_sql."""
         # The query is written out where it is used rather than taken from a CTE, so the
         # planner can estimate from the column's statistics how many rows match.
         parts, params = [], []
@@ -375,6 +399,16 @@ class PostgresBackend:
                 parts[-1] += " AND inspection_id = ANY(%s)"
                 params.append(inspections)
         return " UNION ALL ".join(parts), params
+
+    @staticmethod
+    def matches_found(rows) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """{type code: (ids, ranks)} from matches_sql's rows."""
+        matches = np.array(rows, np.float64).reshape(-1, 3)
+        found = {}
+        for code in np.unique(matches[:, 0]).astype(int).tolist():
+            of_type = matches[matches[:, 0] == code]
+            found[code] = (of_type[:, 1].astype(np.int64), of_type[:, 2])
+        return found
 
     def highlights_sql(self, ids_by_type: dict[str, list[int]]) -> tuple[str, list]:
         options = f"StartSel={START}, StopSel={STOP}, HighlightAll=true"
@@ -492,6 +526,7 @@ class Hit:
     record: object
     highlighted: SafeString | str = ""
     themes: list = field(default_factory=list)
+    theme_links: list = field(default_factory=list)  # (theme, its address) of each
 
     @property
     def inspection(self):
@@ -552,6 +587,10 @@ class Hit:
         return self.record.label if self.type == "figure" else self.record.text
 
 
+def _theme_bits(record) -> int:
+    return getattr(record, "theme_bits", 0)  # a context figure has no themes
+
+
 def record_url(record_type: str, record) -> str:
     """Where a record is shown: a finding's own page; a recommendation's page where the
     tracker provides one, otherwise its inspection's recommendations; a figure's inspection
@@ -593,9 +632,9 @@ class Search:
     """Records matching the words and the chosen facets.
 
     Each of `results()`, `facet_counts()` and `keys()` reads the facet index's token and,
-    with words, the matches (two queries); `page()` adds one to mark the matches, one for
-    each type of record and one for their themes; `hydrate()` of keys for a download the
-    same without marking. None of these grows with the data.
+    with words, the matches (two queries); `page()` adds one to mark the matches and one
+    for each type of record the facets allow (their themes come with them); `hydrate()` of
+    keys for a download the same without marking. None of these grows with the data.
     """
 
     def __init__(
@@ -605,34 +644,35 @@ class Search:
         self.filters = filters or Filters()
         self.connection = connection or default_connection
         self.backend = backend_for(self.connection, self.query)
+        self._index = None  # the facet index the matches were found in
 
-    def _matching(self) -> tuple[facet_index.FacetIndex, np.ndarray]:
-        """(the index, the rows of the records that match, in order).
+    def _matching(self, stop: int) -> tuple[facet_index.FacetIndex, np.ndarray, np.ndarray]:
+        """(the index, the rows of the records that match, the first `stop` of them in order).
 
         Without words, every record meeting the facets, in document order; with words, the
         database's matches (one query) that meet them, best first.
         """
-        index = facet_index.current(self.connection)
+        index = self._index = facet_index.current(self.connection)
         if not self.query:
-            return index, index.in_document_order(index.narrow(self.filters))
+            rows = index.in_document_order(index.narrow(self.filters))
+            return index, rows, rows[:stop]
         record_types = [t for t, _table, _column in SEARCHED if self.filters.allows(t)]
-        matches = np.zeros((0, 3))
+        found = {}
         if record_types:
             inspections = index.inspections_meeting(self.filters)
             sql, params = self.backend.matches_sql(record_types, inspections)
-            found = self._execute(sql, params)
-            if found:
-                matches = np.array(found, np.float64)
+            found = self.backend.matches_found(self._execute(sql, params))
         rows, scores = [], []
         for record_type in record_types:
-            of_type = matches[matches[:, 0] == TYPE_CODES[record_type]]
-            at, found = index.rows_of(record_type, of_type[:, 1].astype(np.int64))
+            ids, ranks = found.get(TYPE_CODES[record_type], (np.zeros(0, np.int64), np.zeros(0)))
+            at, present = index.rows_of(record_type, ids)
             rows.append(at)
-            scores.append(of_type[found, 2])
+            scores.append(ranks[present])
         rows = np.concatenate(rows) if rows else np.zeros(0, np.int64)
         scores = np.concatenate(scores) if scores else np.zeros(0)
         keep = index.narrow(self.filters, rows)
-        return index, index.ranked(rows[keep], scores[keep])
+        rows, scores = rows[keep], scores[keep]
+        return index, rows, index.ranked(rows, scores, stop)
 
     def _execute(self, sql: str, params: list) -> list[tuple]:
         with self.connection.cursor() as cursor:
@@ -646,12 +686,12 @@ class Search:
         many values (LONG_FACETS) keep their commonest FACET_SIZE + 1, so that the page can
         tell there are more, unless `more` names them; the others up to FACET_MORE_SIZE.
         """
-        index, rows = self._matching()
+        index, rows, first = self._matching(offset + limit)
         counts = defaultdict(list)
         for name, values in index.counts(rows).items():
             size = FACET_SIZE + 1 if name in LONG_FACETS and name != more else FACET_MORE_SIZE
             counts[name] = sorted(values, key=lambda v: (-v[2], v[1]))[:size]
-        return counts, index.keys(rows[offset : offset + limit])
+        return counts, index.keys(first[offset:])
 
     def facet_counts(self, more: str = "") -> dict[str, list[tuple[str, str, int]]]:
         """{facet: [(value, label, count)]} for the current results."""
@@ -659,8 +699,8 @@ class Search:
 
     def keys(self, limit: int, offset: int = 0) -> list[tuple[str, int]]:
         """(type, id) of the matching records in order."""
-        index, rows = self._matching()
-        return index.keys(rows[offset : offset + limit])
+        index, _rows, first = self._matching(offset + limit)
+        return index.keys(first[offset:])
 
     def page(self, number: int, total: int) -> SearchPage:
         keys = self.keys(PAGE_SIZE, (number - 1) * PAGE_SIZE)
@@ -668,7 +708,7 @@ class Search:
 
     def hydrate(self, keys, *, highlight_matches: bool) -> list[Hit]:
         """The records behind `keys`, in order, with their themes and marked matches."""
-        from inspections.models import ContextFigure, Finding, ThemeTag
+        from inspections.models import ContextFigure, Finding
         from recommendations.models import Recommendation
 
         ids = defaultdict(list)
@@ -692,21 +732,24 @@ class Search:
                 "body__region", "inspection__programme", "inspection__body", "source_document"
             ),
         }
-        # One query per type even when the page has none of it ([0] matches no record), so
-        # a page's query count never depends on which types of record it happens to show.
+        # One query per type of record the chosen facets allow, even when the page has none
+        # of it ([0] matches no record), so a page's query count depends on the facets
+        # chosen, never on which records it happens to show.
         for record_type, queryset in querysets.items():
-            for record in queryset.filter(pk__in=ids[record_type] or [0]):
-                records[record_type, record.pk] = record
-        themes = defaultdict(list)
-        tagged = Q(finding_id__in=ids["finding"] or [0])
-        tagged |= Q(recommendation_id__in=ids["recommendation"] or [0])
-        for tag in (
-            ThemeTag.objects.filter(tagged).select_related("theme").order_by("theme__position")
-        ):
-            if tag.finding_id:
-                themes["finding", tag.finding_id].append(tag.theme)
-            else:
-                themes["recommendation", tag.recommendation_id].append(tag.theme)
+            if self.filters.allows(record_type):
+                # Unordered: the keys give the order, and a model's own costs a sort to compile.
+                for record in queryset.filter(pk__in=ids[record_type] or [0]).order_by():
+                    records[record_type, record.pk] = record
+        # A record's themes are its theme bits (kept in step with its tags by triggers):
+        # read with it, and named from the facet index's themes, no query of their own.
+        index = self._index or facet_index.current(self.connection)
+        theme_urls = {}
+
+        def linked(theme):  # with its address, worked out once a page rather than a record
+            if theme.pk not in theme_urls:
+                theme_urls[theme.pk] = theme.get_absolute_url()
+            return theme, theme_urls[theme.pk]
+
         marked = {}
         if highlight_matches and self.query and keys:
             sql, params = self.backend.highlights_sql(ids)
@@ -717,7 +760,8 @@ class Search:
             record = records.get((record_type, pk))
             if record is None:  # deleted since the search ran
                 continue
-            hit = Hit(record_type, record, themes=themes[record_type, pk])
+            hit = Hit(record_type, record, themes=index.themes_of(_theme_bits(record)))
+            hit.theme_links = [linked(theme) for theme in hit.themes]
             text = hit.text
             hit.highlighted = highlight(marked.get((record_type, pk), text), text)
             hits.append(hit)
@@ -828,17 +872,16 @@ class ExploreForm(forms.Form):
 
 
 def query_string(params, **changes) -> str:
-    """The explorer's query string from `params` with `changes` (None removes a key),
-    always back on page 1 and as a web page."""
-    query = params.copy()
-    for key in ("page", "format"):
-        query.pop(key, None)
+    """The explorer's query string from `params` (a QueryDict) with `changes` (None removes a
+    key), always back on page 1 and as a web page; as QueryDict.urlencode() writes it, but
+    without copying the QueryDict (deep), which a page of facets did for every value."""
+    query = {key: values for key, values in params.lists() if key not in ("page", "format")}
     for key, value in changes.items():
         if value is None:
             query.pop(key, None)
         else:
-            query[key] = value
-    return f"?{query.urlencode()}" if query else "?"
+            query[key] = [value]
+    return "?" + urlencode([(key, value) for key, values in query.items() for value in values])
 
 
 def _value_label(name: str, value: str, label: str) -> str:

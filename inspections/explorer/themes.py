@@ -754,7 +754,7 @@ KIND_COLOURS = (
 )
 
 
-# Bars a chart draws at most; the table beside it has every row.
+# Bars a chart draws at most, and the rows of the table beside it until every row is asked for.
 CHART_ROWS = 25
 
 

@@ -2,7 +2,6 @@
 
 from collections import defaultdict
 
-import pandas as pd
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
@@ -13,8 +12,9 @@ from django.views.generic import (
 )
 
 from inspections.models import Theme, ThemeTag
-from inspections.web.exports import FORMATS, dataframe_response
+from inspections.web.exports import FORMATS, table_response
 from inspections.web.navigation import BreadcrumbsMixin
+from inspections.web.shared import SameForEveryone
 from recommendations.models import Recommendation
 
 from . import search, themes
@@ -28,7 +28,7 @@ def explorer_crumbs() -> list[tuple[str, str]]:
     ]
 
 
-class ExploreView(BreadcrumbsMixin, TemplateView):
+class ExploreView(SameForEveryone, BreadcrumbsMixin, TemplateView):
     """Search findings, recommendations and context figures; narrow by facets; download.
 
     The whole state is in the query string (search.ExploreForm). A search that cannot be
@@ -109,7 +109,7 @@ def page_numbers(current: int, last: int) -> list[int | None]:
     return numbers
 
 
-class ThemeListView(BreadcrumbsMixin, ListView):
+class ThemeListView(SameForEveryone, BreadcrumbsMixin, ListView):
     """Every theme with how many published findings, recommendations and bodies it has."""
 
     template_name = "inspections/explorer/theme_list.html"
@@ -123,9 +123,12 @@ class ThemeListView(BreadcrumbsMixin, ListView):
         return themes.themes_with_counts()
 
 
-class ThemeDetailView(BreadcrumbsMixin, DetailView):
+class ThemeDetailView(SameForEveryone, BreadcrumbsMixin, DetailView):
     """One theme across the inspected bodies: counts by body and standard, a chart with a
-    table of the same figures, and the findings, a page at a time."""
+    table of the same figures, and the findings, a page at a time.
+
+    The chart and the table show the bodies with the most records on the theme (a page the
+    same size at any size of data); ?bodies=all lists every body in the table."""
 
     template_name = "inspections/explorer/theme_detail.html"
     context_object_name = "theme"
@@ -156,8 +159,10 @@ class ThemeDetailView(BreadcrumbsMixin, DetailView):
         finder = search.Search(filters=search.Filters(theme=theme.slug, type="finding"))
         page = finder.page(number, findings)
         rules = next((r for r in themes.load_rules() if r.slug == theme.slug), None)
+        every_body = self.request.GET.get("bodies") == "all"
         return super().get_context_data(
             by_body=by_body,
+            bodies_shown=by_body if every_body else by_body[: themes.CHART_ROWS],
             by_standard=by_standard,
             counts={
                 "findings": findings,
@@ -177,7 +182,7 @@ class ThemeDetailView(BreadcrumbsMixin, DetailView):
         )
 
 
-class RecurringRecommendationsView(BreadcrumbsMixin, TemplateView):
+class RecurringRecommendationsView(SameForEveryone, BreadcrumbsMixin, TemplateView):
     """Recommendations made in more than one inspection in (nearly) the same words, grouped,
     with the inspections that made them; ?format=csv, xlsx or json downloads every one."""
 
@@ -276,4 +281,4 @@ def recurring_download(groups, file_format: str, absolute_url):
         for number, group, results in numbered
         for result in results
     ]
-    return dataframe_response(pd.DataFrame(rows), "recurring-recommendations", file_format)
+    return table_response(rows, "recurring-recommendations", file_format)

@@ -1,4 +1,4 @@
-"""Tables as downloads: CSV and Excel, from a pandas DataFrame or streamed row by row.
+"""Tables as downloads: CSV and Excel, sent whole or streamed row by row.
 
 Every text cell is neutralised by OWASP's rule for CSV injection: a cell that starts
 with =, +, -, @, a tab or a carriage return is written with a leading apostrophe, so a
@@ -10,7 +10,7 @@ A download's file name says what it holds and when it was made:
 header row in view and have a filter on every column.
 
 One writer of each kind, fed rows one at a time: `csv_chunks` and `excel_workbook`. A
-small table (a DataFrame) is sent whole (`dataframe_response`); a large one, such as the
+small table (rows as dicts) is sent whole (`table_response`); a large one, such as the
 explorer's, is read and written as it goes (`streamed_response`), so the serving process
 holds a few hundred rows at a time whatever the number of rows. A CSV file goes out as it
 is written; an Excel file (a zip) is complete only at the end, so it is written to a
@@ -18,15 +18,13 @@ temporary file, spilling to disk once it is large, and sent from there.
 """
 
 import csv
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date
 from io import BytesIO, StringIO
 from tempfile import SpooledTemporaryFile
 from typing import BinaryIO
 from zoneinfo import ZoneInfo
 
-import numpy as np
-import pandas as pd
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -34,7 +32,6 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from pandas.api.types import is_scalar
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -85,26 +82,6 @@ def neutralise(value):
 def safe_row(row: Iterable) -> list:
     """`row` with every text cell neutralised."""
     return [neutralise(value) for value in row]
-
-
-def frame_rows(frame: pd.DataFrame) -> Iterator[list]:
-    """`frame`'s rows (not its index) as lists of plain Python values (`plain_value`)."""
-    for row in frame.itertuples(index=False, name=None):
-        yield [plain_value(value) for value in row]
-
-
-def plain_value(value):
-    """A DataFrame cell as the writers take it: blanks (None, NaN, NaT, NA) as None,
-    pandas and numpy scalars as the Python values they stand for."""
-    if not is_scalar(value):
-        return str(value)
-    if value is None or pd.isna(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.to_pydatetime()
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
 
 
 def csv_chunks(header: Sequence, rows: Iterable[Sequence]) -> Iterator[bytes]:
@@ -159,16 +136,22 @@ def sheet_title(what: str) -> str:
     return download_slug(what)[:SHEET_NAME_LENGTH]
 
 
-def dataframe_response(frame: pd.DataFrame, what: str, file_format: str) -> HttpResponse:
-    """`frame` as a CSV or Excel download of `what` (`download_filename`), sent whole; the
-    index is not written. For small tables: the response has a Content-Length."""
+def table_response(
+    rows: Sequence[Mapping], what: str, file_format: str, header: Sequence | None = None
+) -> HttpResponse:
+    """`rows` (dicts of plain values by heading) as a CSV or Excel download of `what`
+    (`download_filename`), sent whole, under `header`: by default the first row's
+    headings. A heading that a row lacks is a blank cell. For small tables: the response
+    has a Content-Length."""
     content_type, extension = FORMATS[file_format]
-    header = list(frame.columns)
+    if header is None:
+        header = list(rows[0]) if rows else []
+    cells = ([row.get(heading) for heading in header] for row in rows)
     if file_format == "csv":
-        body = b"".join(csv_chunks(header, frame_rows(frame)))
+        body = b"".join(csv_chunks(header, cells))
     else:
         buffer = BytesIO()
-        excel_workbook(header, frame_rows(frame), sheet_title(what), buffer)
+        excel_workbook(header, cells, sheet_title(what), buffer)
         body = buffer.getvalue()
     return attach(HttpResponse(body, content_type=content_type), what, extension)
 

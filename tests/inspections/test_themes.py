@@ -458,6 +458,28 @@ def test_theme_page_counts_by_body_and_standard(client, published_data):
     assert len(context["page"].hits) == min(20, context["counts"]["findings"])
 
 
+def test_theme_page_lists_the_bodies_with_most_until_all_are_asked_for(
+    client, published_data, monkeypatch
+):
+    """The table of bodies is as long as the chart at any size of data; ?bodies=all has
+    every body."""
+    monkeypatch.setattr(themes, "CHART_ROWS", 2)
+    url = "/explore/themes/staffing-and-workloads/"
+    response = client.get(url)
+    every = response.context["by_body"]
+    assert len(every) > 2
+    assert response.context["bodies_shown"] == every[:2]
+    page = response.content.decode()
+    assert "by inspected body: the 2 with the most" in page
+    assert f'href="?bodies=all#by-body">Show all {len(every)} inspected bodies' in page
+    assert every[2].label not in page.split('id="by-standard"')[0].split('id="by-body"')[1]
+    response = client.get(url, {"bodies": "all"})
+    assert response.context["bodies_shown"] == every
+    page = response.content.decode()
+    assert all(row.label in page for row in every)
+    assert 'href="?#by-body">Show only the 2 with the most' in page
+
+
 def test_theme_page_shows_its_rules(client, published_data):
     page = client.get("/explore/themes/premises/").content.decode()
     assert "<q>approved premises</q>" in page

@@ -152,7 +152,7 @@ def test_the_theme_filter_lists_what_the_explorer_lists_under_each_theme(client,
     assert len(offered) == Theme.objects.count()
     for slug in offered:
         response = client.get("/tracker/", {"theme": slug, "format": "csv"})
-        listed = {pk_in(url) for url in pd.read_csv(BytesIO(response.content))["URL"]}
+        listed = {pk_in(url) for url in pd.read_csv(BytesIO(response.getvalue()))["URL"]}
         assert listed == {pk for pk, slugs in themes.items() if slug in slugs}, slug
 
 
