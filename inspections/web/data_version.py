@@ -107,7 +107,7 @@ T = TypeVar("T")
 def read_with(queryset):
     """`queryset` with the data's version read in the same query, as `data_version` on each
     row: a signed-in GET reads its user and the version in one (ThrottledModelBackend)."""
-    return queryset.annotate(data_version=PAGES.expression())
+    return queryset.annotate(data_version=PAGES.expression(connection.vendor))
 
 
 def seen_with(record) -> None:

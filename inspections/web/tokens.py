@@ -193,9 +193,15 @@ $$
         """The token; None when there is none (just after a flush), which never matches."""
         return read_tokens(connection, (self,))[0]
 
-    def expression(self) -> RawSQL:
-        """The token as a column of another query (to read it with something else)."""
-        return RawSQL(f"SELECT token FROM {STATE} WHERE id = %s", (self.row,))
+    def expression(self, vendor: str) -> RawSQL:
+        """The token as a column of another query (to read it with something else). As
+        read() does, on PostgreSQL it must then move again at this transaction's next
+        public write."""
+        sql, params = f"SELECT token FROM {STATE} WHERE id = %s", [self.row]
+        if vendor == "postgresql":
+            sql += " AND set_config(%s, '', true) = ''"
+            params.append(self.renewed)
+        return RawSQL(sql, params)
 
 
 def read_tokens(connection, tokens) -> tuple[int | None, ...]:
