@@ -45,10 +45,11 @@ out and signed in as a director and as an admin, a recommendation page, the trac
 recurring recommendations (admin), the explorer's search and facets, themes, a theme page
 and recurring recommendations (`pages_here`).
 
-"Cold" means Redis holds nothing of this run: each worker's own memory (the explorer's
-facet index, built when a process first needs it) stays warm, as it does in production
-between changes to the data. The client runs on the same machine as the server.
-Nothing here runs in `make test`. Django is loaded only in subprocesses (`--task`).
+"Cold" means Redis holds nothing of this run but the signed-in's sessions (a change of the
+data leaves them): each worker's own memory (the explorer's facet index, built when a
+process first needs it) stays warm, as it does in production between changes to the data.
+The client runs on the same machine as the server. Nothing here runs in `make test`.
+Django is loaded only in subprocesses (`--task`).
 """
 
 from __future__ import annotations
@@ -262,14 +263,23 @@ def django_task(task: str, argv: list[str]) -> None:
 # --- The cache -------------------------------------------------------------------------------
 
 
+# The signed-in's sessions (SESSION_ENGINE cached_db): a change of the data leaves them.
+SESSION_KEYS = b"django.contrib.sessions.cached_db"
+
+
 def flush_cache(prefix: str) -> int:
-    """Delete every key under `prefix` (Django's keys are "prefix:version:key"); how many.
-    Never FLUSHDB: the Redis is shared with other servers and tests."""
+    """Delete every key under `prefix` (Django's keys are "prefix:version:key") but the
+    sessions, as a change of the data does; how many. Never FLUSHDB: the Redis is shared
+    with other servers and tests."""
     import redis
 
     client = redis.Redis.from_url(REDIS_URL)
     try:
-        keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+        keys = [
+            key
+            for key in client.scan_iter(match=f"{prefix}:*", count=1000)
+            if SESSION_KEYS not in key
+        ]
         if keys:
             client.delete(*keys)
         return len(keys)
