@@ -203,7 +203,13 @@ class RecommendationDetailView(BreadcrumbsMixin, DetailView):
     context_object_name = "recommendation"
 
     def get_queryset(self):
-        return Recommendation.objects.published().for_tracker().with_themes()
+        # With its source document, which the page cites.
+        return (
+            Recommendation.objects.published()
+            .for_tracker()
+            .with_themes()
+            .select_related("source_document")
+        )
 
     def get_breadcrumbs(self):
         return [*tracker_crumbs(), (self.object.tracker_label, None)]

@@ -219,14 +219,14 @@ def pages(lambeth_1, group_first):
         "/tracker/": (None, 7),
         "/tracker/?region=london&status=in_progress&overdue=no&theme=risk-of-harm": (None, 9),
         "/tracker/?format=csv": (None, 2),
-        lambeth_1.get_absolute_url(): (None, 10),
+        lambeth_1.get_absolute_url(): (None, 9),
         # Signed in: the session (read from the database, the cache being empty), and the
         # user with a director's profile and region, whether they may enter inspections and
         # the data's version (one query).
         "/tracker/ (signed in)": ("director", 9),
-        lambeth_1.get_absolute_url() + " (signed in)": ("director", 13),
+        lambeth_1.get_absolute_url() + " (signed in)": ("director", 12),
         "/tracker/ (admin)": ("admin", 9),
-        lambeth_1.get_absolute_url() + " (admin)": ("admin", 13),
+        lambeth_1.get_absolute_url() + " (admin)": ("admin", 12),
         # The recurring list: the explorer's grouping (names and wordings), its page's
         # rows and their themes (two queries), and for a director the pks they may update.
         "/tracker/recurring/ (admin)": ("admin", 7),
