@@ -15,7 +15,9 @@ from unittest import mock
 import openpyxl
 import pandas as pd
 import pytest
+from django.db import connection
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 from pandas.api.types import is_datetime64_any_dtype, is_numeric_dtype
 
 from inspections.explorer import search
@@ -31,6 +33,8 @@ from inspections.web.exports import (
 from tests.dataframes import dataframe_response
 
 ABSOLUTE_URL = RequestFactory().get("/").build_absolute_uri  # as the test client's requests
+# A batch of the recurring download's recommendations, loaded with their citations.
+LOADED = '"recommendations_recommendation"."id" IN ('
 DOWNLOADS = ["/explore/?format=csv", "/explore/?q=staff&format=csv", "/explore/?format=xlsx"]
 
 
@@ -91,6 +95,28 @@ def test_batches_change_nothing(client, published_data, monkeypatch):
     whole = client.get("/explore/?format=csv").getvalue()
     monkeypatch.setattr(search, "EXPORT_BATCH", 7)
     assert client.get("/explore/?format=csv").getvalue() == whole
+
+
+@pytest.mark.parametrize("file_format", ["csv", "json", "xlsx"])
+def test_the_recurring_download_reads_its_recommendations_a_batch_at_a_time(
+    client, published_data, monkeypatch, file_format
+):
+    url = f"/explore/recurring/?format={file_format}"
+    whole = client.get(url)
+    assert whole.streaming
+    expected = whole.getvalue()
+    monkeypatch.setattr(search, "EXPORT_BATCH", 3)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+        if file_format != "xlsx":
+            assert not [q for q in queries if LOADED in q["sql"]]  # none until the file is
+        body = response.getvalue()
+    batches = [q for q in queries if LOADED in q["sql"]]
+    assert len(batches) > 3
+    if file_format == "xlsx":
+        assert sheet_values(body) == sheet_values(expected)
+    else:
+        assert body == expected
 
 
 @pytest.mark.parametrize("url", DOWNLOADS)

@@ -1063,14 +1063,14 @@ def export_hits(finder: Search, keys: list[tuple[str, int]], batch: int | None =
                 yield hit
 
 
-def json_chunks(head: dict, results) -> Iterator[bytes]:
-    """`head` (not empty) with `results` as its last member, as JsonResponse would write
-    them (DjangoJSONEncoder, not ASCII-escaped), in UTF-8 pieces of about JSON_CHUNK
+def json_chunks(head: dict, results, key: str = "results") -> Iterator[bytes]:
+    """`head` (not empty) with `results` as its last member, `key`, as JsonResponse would
+    write them (DjangoJSONEncoder, not ASCII-escaped), in UTF-8 pieces of about JSON_CHUNK
     characters, the results read only as the file is."""
     from django.core.serializers.json import DjangoJSONEncoder
 
     encoder = DjangoJSONEncoder(ensure_ascii=False)
-    pending, size = [encoder.encode(head)[:-1], ', "results": ['], 0
+    pending, size = [encoder.encode(head)[:-1], f', "{key}": ['], 0
     for number, result in enumerate(results):
         text = encoder.encode(result)
         pending.append(f", {text}" if number else text)

@@ -2,8 +2,7 @@
 
 from collections import defaultdict
 
-from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponseBadRequest, StreamingHttpResponse
 from django.urls import reverse
 from django.views.generic import (
     DetailView,
@@ -12,13 +11,12 @@ from django.views.generic import (
 )
 
 from inspections.models import Theme, ThemeTag
-from inspections.web.exports import FORMATS, table_response
+from inspections.web.exports import FORMATS, attach, streamed_response
 from inspections.web.navigation import BreadcrumbsMixin
 from inspections.web.shared import SameForEveryone
 from recommendations.models import Recommendation
 
 from . import search, themes
-from .search import json_download
 
 
 def explorer_crumbs() -> list[tuple[str, str]]:
@@ -200,20 +198,7 @@ class RecurringRecommendationsView(SameForEveryone, BreadcrumbsMixin, TemplateVi
         if not file_format:
             groups = themes.recurring_groups_for_page(published)
             return self.render_to_response(self.get_context_data(groups=groups))
-        # A download has every recommendation of every group, each with its themes.
-        recommendations = list(
-            published.select_related("inspection__body__region", "addressee", "source_document")
-        )
-        by_pk = {theme.pk: theme for theme in Theme.objects.all()}
-        tags = defaultdict(list)
-        for recommendation_id, theme_id in ThemeTag.objects.filter(
-            recommendation__isnull=False
-        ).values_list("recommendation_id", "theme_id"):
-            tags[recommendation_id].append(by_pk[theme_id])
-        for recommendation in recommendations:
-            recommendation.explorer_themes = tags[recommendation.pk]
-        groups = themes.recurring_groups(recommendations, names=themes.body_names())
-        return recurring_download(groups, file_format, request.build_absolute_uri)
+        return recurring_download(published, file_format, request.build_absolute_uri)
 
 
 # The explorer's download columns that a recommendation has, after those of its group.
@@ -233,52 +218,83 @@ RECURRING_COLUMNS = [
     "URL",
 ]
 
+RECURRING_HEADER = [
+    "Group",
+    "Recommendation (commonest wording)",
+    "Inspections in group",
+    *RECURRING_COLUMNS,
+]
 
-def recurring_download(groups, file_format: str, absolute_url):
-    """One row per recommendation, numbered by its group, with the citation of its source;
-    each recommendation as the explorer's downloads give it."""
-    # A result names its inspection's programme, which the view does not load: one query.
-    prefetch_related_objects(
-        [r.inspection for group in groups for r in group.recommendations], "programme"
-    )
-    numbered = [
-        (
-            number,
-            group,
-            [
-                search.export_json(
-                    search.Hit("recommendation", r, themes=r.explorer_themes), absolute_url
-                )
-                for r in group.recommendations
-            ],
-        )
-        for number, group in enumerate(groups, start=1)
+
+def recurring_download(published, file_format: str, absolute_url):
+    """Every recommendation of every recurring group of `published`, numbered by its group,
+    each as the explorer's downloads give it with the citation of its source; written as
+    it is read, a batch of recommendations at a time (`with_results`), never all at once."""
+    groups = [
+        group for group in themes.recurring_index(published).groups if group.inspection_count >= 2
     ]
+    numbered = with_results(published, enumerate(groups, start=1), absolute_url)
+    what = "recurring-recommendations"
     if file_format == "json":
-        return json_download(
+        items = (
             {
-                "count": len(groups),
-                "groups": [
-                    {
-                        "group": number,
-                        "text": group.text,
-                        "inspections": group.inspection_count,
-                        "addressees": group.addressees,
-                        "recommendations": results,
-                    }
-                    for number, group, results in numbered
-                ],
-            },
-            "recurring-recommendations",
+                "group": number,
+                "text": group.text,
+                "inspections": group.inspection_count,
+                "addressees": group.addressees,
+                "recommendations": results,
+            }
+            for number, group, results in numbered
         )
-    rows = [
-        {
-            "Group": number,
-            "Recommendation (commonest wording)": group.text,
-            "Inspections in group": group.inspection_count,
-        }
-        | search.export_row(result, RECURRING_COLUMNS)
+        response = StreamingHttpResponse(
+            search.json_chunks({"count": len(groups)}, items, key="groups"),
+            content_type="application/json",
+        )
+        return attach(response, what, "json")
+    rows = (
+        [
+            number,
+            group.text,
+            group.inspection_count,
+            *search.export_row(result, RECURRING_COLUMNS).values(),
+        ]
         for number, group, results in numbered
         for result in results
-    ]
-    return table_response(rows, "recurring-recommendations", file_format)
+    )
+    return streamed_response(RECURRING_HEADER, rows, what, file_format)
+
+
+def with_results(published, numbered_groups, absolute_url):
+    """(number, group, its recommendations' export_json results) of each of
+    `numbered_groups` (an index's groups), in order: their recommendations read
+    search.EXPORT_BATCH at a time, with their themes, as the file is written."""
+    theme_of = {theme.pk: theme for theme in Theme.objects.all()}
+    batch, size = [], 0
+    for number, group in numbered_groups:
+        batch.append((number, group))
+        size += len(group.pks)
+        if size >= search.EXPORT_BATCH:
+            yield from _results_of(published, batch, theme_of, absolute_url)
+            batch, size = [], 0
+    yield from _results_of(published, batch, theme_of, absolute_url)
+
+
+def _results_of(published, batch, theme_of, absolute_url):
+    pks = [pk for _, group in batch for pk in group.pks]
+    records = published.filter(pk__in=pks).select_related(
+        "inspection__body__region", "inspection__programme", "addressee", "source_document"
+    )
+    by_pk = {record.pk: record for record in records}
+    tags = defaultdict(list)
+    for recommendation_id, theme_id in ThemeTag.objects.filter(
+        recommendation_id__in=pks
+    ).values_list("recommendation_id", "theme_id"):
+        tags[recommendation_id].append(theme_of[theme_id])
+    for number, group in batch:
+        # One unpublished since the index was worked out is left out.
+        hits = (
+            search.Hit("recommendation", by_pk[pk], themes=tags[pk])
+            for pk in group.pks
+            if pk in by_pk
+        )
+        yield number, group, [search.export_json(hit, absolute_url) for hit in hits]

@@ -47,7 +47,7 @@ def test_the_explorers_json_gives_a_record_the_apis_fields(client, api, records)
 
 
 def test_the_recurring_download_gives_a_recommendation_the_apis_fields(client, api):
-    groups = client.get("/explore/recurring/", {"format": "json"}).json()["groups"]
+    groups = json.loads(client.get("/explore/recurring/", {"format": "json"}).getvalue())["groups"]
     downloaded = [
         r for g in groups for r in g["recommendations"] if r["inspection"]["slug"] == SLUG
     ]
