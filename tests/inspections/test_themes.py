@@ -540,9 +540,9 @@ def test_recurring_page_groups_the_staff_incentives_recommendation(client, publi
 
 def test_recurring_downloads_cite_each_recommendation(client, published_data):
     response = client.get("/explore/recurring/", {"format": "csv"})
-    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    rows = list(csv.DictReader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert rows and all(row["Citation"] and row["Source file"] for row in rows)
-    data = json.loads(client.get("/explore/recurring/", {"format": "json"}).content)
+    data = json.loads(client.get("/explore/recurring/", {"format": "json"}).getvalue())
     assert data["count"] == len({row["Group"] for row in rows})
     assert client.get("/explore/recurring/", {"format": "pdf"}).status_code == 400
 
