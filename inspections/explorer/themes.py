@@ -974,6 +974,10 @@ class RecurringIndex:
     groups: list[IndexedGroup]
     group_of: dict[bytes, int]
 
+    def recurring(self, min_inspections: int = 2) -> list[IndexedGroup]:
+        """The groups at least `min_inspections` inspections gave, in order."""
+        return [group for group in self.groups if group.inspection_count >= min_inspections]
+
     def group_for(self, text: str, min_inspections: int = 2) -> int | None:
         number = self.group_of.get(_text_key(text))
         if number is None or self.groups[number].inspection_count < min_inspections:
@@ -1102,8 +1106,7 @@ def _indexed_groups(queryset, min_inspections: int) -> list[RecurringGroup]:
             recommendation_count=group.recommendation_count,
             addressees=group.addressees,
         )
-        for group in index.groups
-        if group.inspection_count >= min_inspections
+        for group in index.recurring(min_inspections)
     ]
 
 
@@ -1181,7 +1184,7 @@ def _page_groups(queryset, shown: int) -> list[RecurringGroup]:
     from inspections.models import ThemeTag
 
     index = recurring_index(queryset)
-    recurring = [group for group in index.groups if group.inspection_count >= 2]
+    recurring = index.recurring()
     picked = []
     for group in recurring:
         rank = {pk: i for i, pk in enumerate(group.pks)}

@@ -230,9 +230,7 @@ def recurring_download(published, file_format: str, absolute_url):
     """Every recommendation of every recurring group of `published`, numbered by its group,
     each as the explorer's downloads give it with the citation of its source; written as
     it is read, a batch of recommendations at a time (`with_results`), never all at once."""
-    groups = [
-        group for group in themes.recurring_index(published).groups if group.inspection_count >= 2
-    ]
+    groups = themes.recurring_index(published).recurring()
     numbered = with_results(published, enumerate(groups, start=1), absolute_url)
     what = "recurring-recommendations"
     if file_format == "json":
