@@ -6,6 +6,7 @@ tests are of its staying up to date, whatever makes the change.
 
 from importlib import import_module
 
+import numpy as np
 import pytest
 from django.db import connection, transaction
 
@@ -209,3 +210,13 @@ def test_a_theme_change_renews_the_arrays_in_the_background():
     Inspection.objects.filter(slug="lambeth-pdu-2022").update(is_published=False)
     assert facet_index.current(connection) is not renewed
     assert "lambeth" not in counts(q="staff").get("body", {})
+
+
+def test_record_keys_are_made_as_they_are_asked_for():
+    keys = facet_index.RecordKeys(np.array([1, 2, 3], np.int8), np.array([7, 5, 9], np.int64))
+    assert len(keys) == 3
+    assert list(keys) == [("finding", 7), ("recommendation", 5), ("figure", 9)]
+    assert keys[1:] == [("recommendation", 5), ("figure", 9)]
+    assert keys[-1] == ("figure", 9)
+    assert all(type(pk) is int for _, pk in keys)  # not numpy's: the ORM is given them
+    assert not facet_index.RecordKeys(np.zeros(0, np.int8), np.zeros(0, np.int64))

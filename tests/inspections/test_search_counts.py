@@ -132,10 +132,10 @@ def test_counts_and_order_without_words(many_inspections, filters):
     search = Search(ParsedQuery(), filters)
     assert explorer_counts(search) == expected_counts(chosen)
     keys = [r["key"] for r in chosen]
-    assert search.keys(len(keys) + 1) == keys
+    assert list(search.keys(len(keys) + 1)) == keys
     # Each page, wherever it starts and ends among the inspections, is its slice.
     for offset in (0, 20, 137, max(0, len(keys) - 7)):
-        assert search.results(20, offset)[1] == keys[offset : offset + 20]
+        assert list(search.results(20, offset)[1]) == keys[offset : offset + 20]
 
 
 @pytest.mark.parametrize("q", ["staff", "domestic abuse", '"management oversight"', "risk -harm"])
@@ -152,4 +152,4 @@ def test_counts_with_words_count_what_was_found(many_inspections, q, filters):
     unfiltered = Search(parse_query(q), Filters()).keys(100_000)
     assert set(keys) == {key for key in unfiltered if matches(by_key[key], filters)}
     assert explorer_counts(search) == expected_counts(found)
-    assert search.results(20, 40)[1] == keys[40:60]
+    assert list(search.results(20, 40)[1]) == keys[40:60]
