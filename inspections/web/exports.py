@@ -28,10 +28,6 @@ from zoneinfo import ZoneInfo
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 FORMATS = {
     "csv": ("text/csv; charset=utf-8", "csv"),
@@ -48,8 +44,10 @@ SHEET_NAME_LENGTH = 31
 # A streamed file goes out in pieces of about this many bytes: few enough writes to the
 # socket, little enough held at once.
 CHUNK_BYTES = 64 * 1024
-# An Excel file is kept in memory up to this size, then moved to a file on disk.
-EXCEL_IN_MEMORY = 4 * 2**20
+# An Excel file is kept in memory up to this size, then moved to a file on disk: a small
+# table's file never touches the disk; at 4 MiB, a 20,000-row download's 5 MiB file added
+# 6 MiB more to the process's peak memory than at 1 (bench/downloads.py).
+EXCEL_IN_MEMORY = 2**20
 
 
 def download_slug(what: str) -> str:
@@ -112,6 +110,14 @@ def excel_workbook(
     written (pandas' to_excel kept every one: a 20,000-row explorer download peaked at
     464 MB). The filter's range is written after the rows, so their number need not be
     known before."""
+    # Imported on the first Excel file, not with the views: openpyxl (and the XML
+    # libraries it brings) is 6 MiB of every serving process, most of which never
+    # writes one (bench/downloads.py).
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(sheet_name)
     sheet.freeze_panes = "A2"
