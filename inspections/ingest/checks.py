@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 
 from inspections.models import DatePrecision, Inspection
 from ratings import rules
-from ratings.models import Standard
+from ratings.models import KeyQuestionScore, Standard, StandardRating
+from recommendations.models import Recommendation
 
 
 def set_score(inspection: Inspection) -> None:
@@ -35,8 +36,20 @@ def set_score(inspection: Inspection) -> None:
     inspection.save(update_fields=["score", "max_score", "overall_rating"])
 
 
-def publication_problems(inspection: Inspection) -> list[str]:
-    """Everything that stops `inspection` being published, in words an admin can act on."""
+def publication_problems(
+    inspection: Inspection,
+    *,
+    ratings: Iterable[StandardRating] | None = None,
+    scores: Iterable[KeyQuestionScore] | None = None,
+    recommendations: Iterable[Recommendation] | None = None,
+) -> list[str]:
+    """Everything that stops `inspection` being published, in words an admin can act on.
+
+    `ratings` (with their standards and the standards' framework versions), `scores`
+    and `recommendations` (with their addressees): the inspection's own rows, where the
+    caller has read them already to show them, so that they are not read twice; each
+    one not given is read here.
+    """
     problems = []
     if not inspection.title:
         problems.append("Enter the inspection's title")
@@ -47,8 +60,9 @@ def publication_problems(inspection: Inspection) -> list[str]:
     ):
         problems.append(error)
     if inspection.programme.has_ratings:
-        problems += rating_problems(inspection)
-    problems += recommendation_problems(inspection)
+        percentages = None if scores is None else percentages_of(scores)
+        problems += rating_problems(inspection, ratings=ratings, percentages=percentages)
+    problems += recommendation_problems(inspection, recommendations=recommendations)
     return problems
 
 
@@ -77,6 +91,12 @@ def saved_percentages(inspection: Inspection) -> dict[int, Decimal]:
     return dict(inspection.key_question_scores.values_list("key_question_id", "percent_yes"))
 
 
+def percentages_of(scores: Iterable[KeyQuestionScore]) -> dict[int, Decimal]:
+    """The percentages 'Yes' of `scores` (an inspection's, as read), by key question: as
+    saved_percentages, from rows already read."""
+    return {score.key_question_id: score.percent_yes for score in scores}
+
+
 def rating_departure(
     standard: Standard,
     rating: str | None,
@@ -96,17 +116,27 @@ def rating_departure(
     )
 
 
-def rating_problems(inspection: Inspection) -> list[str]:
+def rating_problems(
+    inspection: Inspection,
+    *,
+    ratings: Iterable[StandardRating] | None = None,
+    percentages: Mapping[int, Decimal | None] | None = None,
+) -> list[str]:
     """What is missing or departs from the rules of the inspection's framework version;
-    a rating of another version's standard would be scored under the wrong rules."""
-    ratings = {r.standard_id: r for r in inspection.ratings.select_related("standard__programme")}
+    a rating of another version's standard would be scored under the wrong rules.
+    `ratings` (with their standards' framework versions) and `percentages` (by key
+    question): the inspection's, if already read."""
+    if ratings is None:
+        ratings = inspection.ratings.select_related("standard__programme")
+    ratings = {r.standard_id: r for r in ratings}
     problems = [
         f"{r.standard} is a standard of {r.standard.programme}, not of {inspection.programme}: "
         "rate this inspection's own standards"
         for r in ratings.values()
         if r.standard.programme_id != inspection.programme_id
     ]
-    percentages = saved_percentages(inspection)
+    if percentages is None:
+        percentages = saved_percentages(inspection)
     for standard in inspection.programme.standards.prefetch_related("key_questions"):
         rating = ratings.get(standard.pk)
         if rating is None:
@@ -125,10 +155,14 @@ def rating_problems(inspection: Inspection) -> list[str]:
     return problems
 
 
-def recommendation_problems(inspection: Inspection) -> list[str]:
-    numbers = Counter(
-        (r.addressee.name, r.number) for r in inspection.recommendations.select_related("addressee")
-    )
+def recommendation_problems(
+    inspection: Inspection, *, recommendations: Iterable[Recommendation] | None = None
+) -> list[str]:
+    """Numbers given twice to one addressee; `recommendations` (with their addressees):
+    the inspection's, if already read."""
+    if recommendations is None:
+        recommendations = inspection.recommendations.select_related("addressee")
+    numbers = Counter((r.addressee.name, r.number) for r in recommendations)
     return [
         f"Recommendation {number} to {addressee} is numbered twice"
         for (addressee, number), count in sorted(numbers.items())

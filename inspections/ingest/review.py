@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, QuerySet
+from django.db.models.functions import Cast
 
 from inspections.models import Correction, DataQualityNote, Inspection, Review
 
@@ -64,9 +67,15 @@ def _words(text: str) -> str:
     return " ".join(re.findall(r"\w+", text.casefold()))
 
 
-def unresolved_problems(inspection: Inspection) -> list[str]:
-    """The publication problem while any item to check is unresolved."""
-    count = inspection.data_quality_notes.to_check().count()
+def unresolved_problems(
+    inspection: Inspection, notes: Iterable[DataQualityNote] | None = None
+) -> list[str]:
+    """The publication problem while any item to check is unresolved; `notes`: all the
+    inspection's items, if already read (counted here, not read again)."""
+    if notes is None:
+        count = inspection.data_quality_notes.to_check().count()
+    else:
+        count = sum(1 for note in notes if note.is_to_check)
     if not count:
         return []
     items = "item" if count == 1 else "items"
@@ -76,13 +85,28 @@ def unresolved_problems(inspection: Inspection) -> list[str]:
     ]
 
 
-def was_published_before(inspection: Inspection) -> bool:
-    """Whether the public has seen an earlier version of this draft (it was unpublished)."""
+def _unpublishings():
+    """The admin history's entries of inspections being unpublished."""
     return LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(Inspection),
-        object_id=str(inspection.pk),
         change_message__startswith="Unpublished",
-    ).exists()
+    )
+
+
+def with_publication_history(inspections: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    """`inspections`, each read with whether the public has seen an earlier version of it
+    (see was_published_before), in the same query."""
+    return inspections.annotate(
+        was_unpublished=Exists(_unpublishings().filter(object_id=Cast(OuterRef("pk"), CharField())))
+    )
+
+
+def was_published_before(inspection: Inspection) -> bool:
+    """Whether the public has seen an earlier version of this draft (it was unpublished):
+    as read with it by with_publication_history, else read now."""
+    if hasattr(inspection, "was_unpublished"):
+        return inspection.was_unpublished
+    return _unpublishings().filter(object_id=str(inspection.pk)).exists()
 
 
 def record_corrections(

@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin, UserPassesTestMixin
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Min, Q
+from django.db.models import Count, FilteredRelation, Min, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
@@ -70,11 +70,13 @@ class ManagedInspectionMixin(AdminOnlyMixin, BreadcrumbsMixin):
         if not request.user.is_authenticated or not can_manage_inspections(request.user):
             return super().dispatch(request, *args, **kwargs)
         self.inspection = get_object_or_404(
-            Inspection.objects.select_related("body", "programme", "source_document"),
-            slug=kwargs["slug"],
-            is_published=self.published,
+            self.get_inspections(), slug=kwargs["slug"], is_published=self.published
         )
         return super().dispatch(request, *args, **kwargs)
+
+    def get_inspections(self):
+        """The inspections the page may be about, read with what it shows of the one."""
+        return Inspection.objects.select_related("body", "programme", "source_document")
 
     def get_breadcrumbs(self):
         return [
@@ -196,42 +198,41 @@ class RecordsStepView(DraftMixin, TemplateView):
 def finding_headings(inspection: Inspection) -> list[dict]:
     """The headings the draft's findings are entered under, each with its findings'
     count by kind and its page: the sections of its programme's standards in order, then
-    any other heading its findings sit under, in the report's order. Two queries, however
+    any other heading its findings sit under, in the report's order. One query, however
     many findings."""
     kinds = Finding.Kind
-    counts = {
-        row["section"]: row
-        for row in inspection.findings.values("section").annotate(
-            total=Count("pk"),
-            strengths=Count("pk", filter=Q(kind=kinds.STRENGTH)),
-            improvements=Count("pk", filter=Q(kind=kinds.IMPROVEMENT)),
-            first=Min("position"),
+    sections = (
+        Section.objects.filter(
+            Q(standard__programme=inspection.programme_id)
+            | Q(pk__in=inspection.findings.values("section"))
         )
-    }
-    sections = Section.objects.filter(
-        Q(standard__programme=inspection.programme_id) | Q(pk__in=list(counts))
-    ).select_related("standard")
+        .annotate(own=FilteredRelation("findings", condition=Q(findings__inspection=inspection)))
+        .annotate(
+            total=Count("own"),
+            strengths=Count("own", filter=Q(own__kind=kinds.STRENGTH)),
+            improvements=Count("own", filter=Q(own__kind=kinds.IMPROVEMENT)),
+            first=Min("own__position"),
+        )
+        .select_related("standard")
+    )
 
     def order(section):
         if section.standard and section.standard.programme_id == inspection.programme_id:
             return (0, section.standard.position)
-        return (1, counts[section.pk]["first"])
+        return (1, section.first)
 
-    headings = []
-    for section in sorted(sections, key=order):
-        count = counts.get(section.pk, {})
-        headings.append(
-            {
-                "section": section,
-                "total": count.get("total", 0),
-                "strengths": count.get("strengths", 0),
-                "improvements": count.get("improvements", 0),
-                "url": reverse(
-                    "inspections:manage_findings_section", args=[inspection.slug, section.slug]
-                ),
-            }
-        )
-    return headings
+    return [
+        {
+            "section": section,
+            "total": section.total,
+            "strengths": section.strengths,
+            "improvements": section.improvements,
+            "url": reverse(
+                "inspections:manage_findings_section", args=[inspection.slug, section.slug]
+            ),
+        }
+        for section in sorted(sections, key=order)
+    ]
 
 
 def heading_for(note, headings: list[dict]) -> dict | None:
@@ -333,29 +334,37 @@ class ReviewStepView(DraftMixin, TemplateView):
     step = "review"
     template_name = "inspections/manage/review.html"
 
+    def get_inspections(self):
+        return review.with_publication_history(super().get_inspections())
+
     def get_context_data(self, **kwargs):
         inspection = self.inspection
         republishing = review.was_published_before(inspection)
         kwargs.setdefault("publish_form", PublishForm(republishing=republishing))
         headings = finding_headings(inspection)
+        # Each of the draft's rows is read once, for the page and for its checks.
+        ratings = list(inspection.ratings.select_related("standard__programme"))
+        scores = list(inspection.key_question_scores.select_related("key_question__standard"))
+        recommendations = list(inspection.recommendations.select_related("addressee"))
+        notes = list(inspection.data_quality_notes.select_related("resolved_by"))
+        problems = publication_problems(
+            inspection, ratings=ratings, scores=scores, recommendations=recommendations
+        ) + review.unresolved_problems(inspection, notes)
         return super().get_context_data(
-            problems=publication_problems(inspection) + review.unresolved_problems(inspection),
-            ratings=inspection.ratings.select_related("standard"),
-            key_question_scores=inspection.key_question_scores.select_related(
-                "key_question__standard"
-            ),
+            problems=problems,
+            ratings=ratings,
+            key_question_scores=scores,
             finding_headings=headings,
             finding_count=sum(heading["total"] for heading in headings),
-            recommendations=inspection.recommendations.select_related("addressee"),
-            items=self.items(kwargs.pop("item_forms", {}), headings),
+            recommendations=recommendations,
+            items=self.items(notes, kwargs.pop("item_forms", {}), headings),
             **kwargs,
         )
 
-    def items(self, forms: dict, headings: list[dict]) -> list[dict]:
-        """Each note with its source lines, the step that corrects it (about findings: the
-        page of the heading it names, if any), and, while it is to check, the form that
-        resolves it (`forms` keeps one that was sent in error)."""
-        notes = self.inspection.data_quality_notes.select_related("resolved_by")
+    def items(self, notes: list, forms: dict, headings: list[dict]) -> list[dict]:
+        """Each of the draft's `notes` with its source lines, the step that corrects it
+        (about findings: the page of the heading it names, if any), and, while it is to
+        check, the form that resolves it (`forms` keeps one that was sent in error)."""
         # The import's items are about the text it read, kept on the draft's document
         # (loaded with the draft): split once, not per item.
         document = self.inspection.source_document

@@ -616,15 +616,16 @@ def test_the_review_links_each_heading_to_its_findings_page(admin, imported):
 # Each step's queries, whatever the number of its rows (the selects of a step's rows are
 # filled from one query for them all) and of the headings its findings sit under; the
 # admin's user (with whether they may enter inspections) included; the session comes from
-# the cache.
+# the cache. The review step reads each of the draft's kinds of rows once, for the page and
+# for the checks, and whether it was published before with the draft itself.
 STEP_QUERIES = {
     "details": 5,
     "ratings": 6,
-    "findings": 5,
-    "findings-heading": 7,
+    "findings": 4,
+    "findings-heading": 6,
     "recommendations": 4,
     "figures": 4,
-    "review": 15,
+    "review": 9,
 }
 
 
@@ -642,6 +643,31 @@ def test_entry_steps_query_counts_do_not_grow(admin, django_assert_num_queries, 
         url = path if path.startswith("/") else f"/manage/{draft.slug}/{path}/"
         with django_assert_num_queries(queries):
             assert admin.get(url).status_code == 200, step
+
+
+def test_the_review_step_checks_the_rows_it_shows(admin, published_data):
+    """The review step's problems, from the rows it reads once to show them, are the
+    checks' own, reading everything afresh; as is whether it asks what was corrected."""
+    from inspections.ingest.checks import publication_problems
+    from inspections.ingest.review import unresolved_problems
+
+    lambeth = Inspection.objects.get(slug="lambeth-pdu-2022")
+    review_url = f"/manage/{lambeth.slug}/review/"
+    admin.post(f"/manage/{lambeth.slug}/unpublish/", {"reason": "To correct it"})
+    lambeth.ratings.filter(standard__is_rated=True).order_by("pk").first().delete()
+    lambeth.key_question_scores.order_by("pk").first().delete()
+    lambeth.data_quality_notes.update(review=Review.TO_CHECK)
+    response = admin.get(review_url)
+    draft = Inspection.objects.get(pk=lambeth.pk)
+    expected = publication_problems(draft) + unresolved_problems(draft)
+    for kind in ("Give a rating for", "Enter the percentage 'Yes'", "Resolve the"):
+        assert any(problem.startswith(kind) for problem in expected)
+    assert response.context["problems"] == expected
+    assert "changes" in response.context["publish_form"].fields
+    never_published = generate_dataset(inspections=1, records_each=2)[0]
+    Inspection.objects.filter(pk=never_published.pk).update(is_published=False)
+    page = admin.get(f"/manage/{never_published.slug}/review/")
+    assert "changes" not in page.context["publish_form"].fields
 
 
 def test_a_heading_not_in_the_list_is_refused(admin, imported):
