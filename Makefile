@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 export DJANGO_DEBUG ?= true
 REPORTS_DIR ?= ../shared/reports
 
-.PHONY: run demo serve test install install-app setup fixtures lint format check vendor clean
+.PHONY: run demo serve test bench install install-app setup fixtures lint format check vendor clean
 
 # Running the app needs requirements.txt only; the tests, linters and benchmarks need
 # requirements-dev.txt too (Playwright, Datasette, ruff, pytest), installed by the
@@ -57,6 +57,10 @@ serve: install-app
 test: install
 	bash scripts/ensure_chromium.sh
 	$(PY) -m pytest -n 2
+
+# Every benchmark behind the README's performance tables, in one run (scripts/bench.sh).
+bench: install
+	bash scripts/bench.sh
 
 # Rebuild fixtures/ from the report texts.
 fixtures: install-app
