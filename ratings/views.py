@@ -12,6 +12,9 @@ from .models import Standard, StandardRating
 
 # Inspections whose findings under the standard one page shows.
 INSPECTIONS_PER_PAGE = 10
+# PDUs in the ratings and key-questions tables of one page (?pdus=, apart from the
+# findings' ?page=): a row each was 140 KB of page at national size, and grew.
+PDUS_PER_PAGE = 25
 
 
 class StandardDetailView(SameForEveryone, BreadcrumbsMixin, DetailView):
@@ -59,8 +62,13 @@ class StandardDetailView(SameForEveryone, BreadcrumbsMixin, DetailView):
             judgements = StandardRating.objects.filter(
                 standard=standard, inspection__is_published=True
             ).select_related("inspection__body")
+        pdus_page = Paginator(results, PDUS_PER_PAGE).get_page(self.request.GET.get("pdus"))
         return super().get_context_data(
-            results=results,
+            results=pdus_page.object_list,
+            pdus_page=pdus_page,
+            pdus_pages=pdus_page.paginator.get_elided_page_range(pdus_page.number),
+            # The pages of PDUs land on the first of the tables they page.
+            pdus_fragment="ratings" if standard.is_rated else "key-questions",
             judgements=judgements,
             findings=findings,
             findings_page=findings_page,

@@ -9,6 +9,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.db.models import Count, prefetch_related_objects
 from django.forms.utils import ErrorDict
 from django.http import HttpResponseBadRequest, HttpResponseRedirect
@@ -111,6 +112,11 @@ def mark_rows(recommendations, today):
     return recommendations
 
 
+# Inspected bodies in one page of the summary's "Red, amber, green by PDU" (?bodies=, apart
+# from the rows' ?page=): a row each was 65 KB of page at national size, and grew.
+BODIES_PER_PAGE = 25
+
+
 class TrackerView(BreadcrumbsMixin, FilterView):
     """Every published recommendation and where it stands, filtered; ?format=csv|xlsx
     downloads every filtered row."""
@@ -153,16 +159,26 @@ class TrackerView(BreadcrumbsMixin, FilterView):
         self.summary = summarise(self.object_list, today) if valid else None
         context = super().get_context_data(**kwargs)
         rows = context["recommendations"]
+        # The filters alone: not which page of rows or of bodies, nor a download.
         query = self.request.GET.copy()
-        query.pop("page", None)
-        query.pop("format", None)
+        for name in ("page", "bodies", "format"):
+            query.pop(name, None)
+        # The summary's rows by body a page at a time; its counts stay those of every row.
+        bodies_page, bodies_pages = None, []
+        if self.summary is not None:
+            paginator = Paginator(self.summary.rag_rows, BODIES_PER_PAGE)
+            bodies_page = paginator.get_page(self.request.GET.get("bodies"))
+            bodies_pages = paginator.get_elided_page_range(bodies_page.number)
         context.update(
             today=today,
             summary=self.summary,
+            bodies_page=bodies_page,
+            bodies_pages=bodies_pages,
             # Loaded and marked only if shown: not when the listing's HTML is cached.
             recommendations=SimpleLazyObject(lambda: mark_rows(rows, today)),
             # From the filters to the last row the page is the same for all who ask for
-            # this address today: no user's controls, no CSRF token (a GET form).
+            # this address today: no user's controls, no CSRF token (a GET form). The whole
+            # query string, so each page of rows (?page=) and of bodies (?bodies=) its own.
             listing_key=data_version.key(
                 f"tracker-listing-html:{today}:{self.request.GET.urlencode()}"
             ),

@@ -217,6 +217,8 @@ def pages(lambeth_1, group_first):
     # recommendations (three queries).
     return {
         "/tracker/": (None, 7),
+        # Another page of rows and of the summary's bodies: the same queries.
+        "/tracker/?page=2&bodies=2": (None, 7),
         "/tracker/?region=london&status=in_progress&overdue=no&theme=risk-of-harm": (None, 9),
         "/tracker/?format=csv": (None, 2),
         lambeth_1.get_absolute_url(): (None, 9),
