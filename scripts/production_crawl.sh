@@ -15,6 +15,12 @@ export DJANGO_CACHE_PREFIX="ci-crawl-$$"
 DJANGO_SECRET_KEY="$(python3 -c 'import secrets; print(secrets.token_urlsafe(50))')"
 export DJANGO_SECRET_KEY
 
+# Something else answering on the port would be crawled instead of the server started here.
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/"; then
+  echo "Port $PORT is already in use: stop what serves it, or set CRAWL_PORT." >&2
+  exit 1
+fi
+
 LOG="$(mktemp)"
 PORT="$PORT" make serve >"$LOG" 2>&1 &
 SERVER=$!
