@@ -38,6 +38,7 @@ import signal
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.parse
@@ -328,19 +329,21 @@ class Server:
         self.process = None
 
     def __enter__(self):
+        # Its log to a file, not a pipe: runserver logs every request, and a pipe nobody
+        # reads fills after a thousand or so, blocking the server mid-request for good.
+        self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         self.process = subprocess.Popen(  # noqa: S603 - our own argv, no shell
             self.args,
             env=self.env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
+            stderr=self.log,
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise BenchmarkError(
-                    f"{self.args[0]} stopped: {self.process.stderr.read().decode()[-2000:]}"
-                )
+                self.log.seek(0)
+                raise BenchmarkError(f"{self.args[0]} stopped: {self.log.read().decode()[-2000:]}")
             try:
                 with urllib.request.urlopen(  # noqa: S310
                     f"http://127.0.0.1:{self.port}{self.ready_path}", timeout=5
@@ -359,6 +362,7 @@ class Server:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
+        self.log.close()
 
 
 def port_is_free(port: int) -> bool:
