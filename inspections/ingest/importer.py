@@ -21,7 +21,6 @@ from django.utils.text import slugify
 
 from inspections.explorer import themes
 from inspections.ingest.parsing.pdf import Limits
-from inspections.ingest.parsing.pdu_report import parse_pdu_report
 from inspections.ingest.parsing.types import ParsedPDUReport
 from inspections.models import (
     DataQualityNote,
@@ -181,6 +180,10 @@ def import_report(
     cannot become a draft (already published, or a new PDU whose region is not known).
     """
     if report is None:
+        # Loaded when a report is read, not with the views: its patterns are 2.5 MiB of
+        # every serving process, which seldom reads one (bench/downloads.py).
+        from inspections.ingest.parsing.pdu_report import parse_pdu_report
+
         report = parse_pdu_report(text)
     with transaction.atomic():
         result = _save(report, text, filename, region, list(reading_notes))

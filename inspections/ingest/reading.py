@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from inspections.ingest.parsing.pdf import Limits, PDFError, PDFTimedOut, pdf_text
-from inspections.ingest.parsing.pdu_report import parse_pdu_report
 from inspections.ingest.parsing.text import decode_report
 from inspections.ingest.parsing.types import ParsedPDUReport, ParseError
 
@@ -93,6 +92,8 @@ def read_file(path: str, limits: Limits) -> ReadFile:
 
 def read_upload(data: bytes, name: str, limits: Limits) -> ReadFile:
     """Read and parse a report's file given as bytes; a failure is the file's refusal."""
+    from inspections.ingest.parsing.pdu_report import parse_pdu_report  # as importer's
+
     try:
         read = read_report(data, Path(name).name, limits)
         report = parse_pdu_report(read.text)

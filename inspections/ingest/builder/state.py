@@ -12,10 +12,6 @@ from pathlib import Path
 
 from django.utils.text import slugify
 
-from inspections.ingest.parsing.pdu_report import parse_pdu_report
-from inspections.ingest.parsing.quality_impact import parse_quality_impact_report
-from inspections.ingest.parsing.regional_letter import parse_regional_letter
-from inspections.ingest.parsing.select_committee import parse_pdu_profile
 from inspections.ingest.records import (
     KeyQuestion,
     Note,
@@ -190,6 +186,13 @@ class Builder:
     # --- documents --------------------------------------------------------------
 
     def add_documents(self):
+        # The parsers are loaded here, not with the module: every serving process loads
+        # the builder package (the importer reads its sources list) and never builds.
+        from inspections.ingest.parsing.pdu_report import parse_pdu_report
+        from inspections.ingest.parsing.quality_impact import parse_quality_impact_report
+        from inspections.ingest.parsing.regional_letter import parse_regional_letter
+        from inspections.ingest.parsing.select_committee import parse_pdu_profile
+
         parsers = {
             "pdu_report": parse_pdu_report,
             "regional_letter": parse_regional_letter,
