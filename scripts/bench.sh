@@ -3,7 +3,7 @@
 # each printing its tables as the README shows them: the dashboard pages and the load
 # test (SQLite and PostgreSQL), the explorer against Datasette, the explorer while an admin
 # writes, and the downloads' memory. `make bench` runs it (the test requirements too:
-# Datasette). About 15 minutes on a 2-core machine once the benchmark databases exist
+# Datasette). About 8 minutes on a 2-core machine once the benchmark databases exist
 # (kept under bench/, and PostgreSQL databases whose names end in "bench"); the first run
 # builds them, about 10 minutes more. Needs PostgreSQL at BENCH_POSTGRES (default: this
 # machine's) and Redis.

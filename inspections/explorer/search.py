@@ -1044,8 +1044,8 @@ def json_download(data, filename: str):
 
 
 # Records read from the database at a time for a download: each batch is four queries (one
-# per type of record and one for their themes). 1,000 at a time added 7 MiB to the serving
-# process's peak, 400 adds 1, in the same time (bench/downloads.py).
+# per type of record and one for their themes). 1,000 at a time peaked 7 MiB higher in the
+# serving process than 400, in the same time (bench/downloads.py).
 EXPORT_BATCH = 400
 JSON_CHUNK = 64 * 1024
 

@@ -60,8 +60,7 @@ def publication_problems(
     ):
         problems.append(error)
     if inspection.programme.has_ratings:
-        percentages = None if scores is None else percentages_of(scores)
-        problems += rating_problems(inspection, ratings=ratings, percentages=percentages)
+        problems += rating_problems(inspection, ratings=ratings, scores=scores)
     problems += recommendation_problems(inspection, recommendations=recommendations)
     return problems
 
@@ -86,14 +85,13 @@ def publication_date_error(
     return None
 
 
-def saved_percentages(inspection: Inspection) -> dict[int, Decimal]:
-    """The inspection's percentages 'Yes' as saved, by key question."""
-    return dict(inspection.key_question_scores.values_list("key_question_id", "percent_yes"))
-
-
-def percentages_of(scores: Iterable[KeyQuestionScore]) -> dict[int, Decimal]:
-    """The percentages 'Yes' of `scores` (an inspection's, as read), by key question: as
-    saved_percentages, from rows already read."""
+def saved_percentages(
+    inspection: Inspection, scores: Iterable[KeyQuestionScore] | None = None
+) -> dict[int, Decimal]:
+    """The inspection's percentages 'Yes' as saved, by key question: from its `scores`
+    where the caller has read them already, else read here."""
+    if scores is None:
+        scores = inspection.key_question_scores.only("key_question_id", "percent_yes")
     return {score.key_question_id: score.percent_yes for score in scores}
 
 
@@ -120,12 +118,12 @@ def rating_problems(
     inspection: Inspection,
     *,
     ratings: Iterable[StandardRating] | None = None,
-    percentages: Mapping[int, Decimal | None] | None = None,
+    scores: Iterable[KeyQuestionScore] | None = None,
 ) -> list[str]:
     """What is missing or departs from the rules of the inspection's framework version;
     a rating of another version's standard would be scored under the wrong rules.
-    `ratings` (with their standards' framework versions) and `percentages` (by key
-    question): the inspection's, if already read."""
+    `ratings` (with their standards' framework versions) and `scores`: the inspection's,
+    if already read."""
     if ratings is None:
         ratings = inspection.ratings.select_related("standard__programme")
     ratings = {r.standard_id: r for r in ratings}
@@ -135,8 +133,7 @@ def rating_problems(
         for r in ratings.values()
         if r.standard.programme_id != inspection.programme_id
     ]
-    if percentages is None:
-        percentages = saved_percentages(inspection)
+    percentages = saved_percentages(inspection, scores)
     for standard in inspection.programme.standards.prefetch_related("key_questions"):
         rating = ratings.get(standard.pk)
         if rating is None:
