@@ -407,6 +407,10 @@ def test_unpublishing_makes_a_draft_again_and_is_recorded(admin, client, publish
     refused = admin.post(f"/manage/{lambeth.slug}/review/")
     assert refused.status_code == 400
     assert "Say what was corrected since it was last published" in refused.content.decode()
+    # At the top of the long page too, in the error summary, linking to the field.
+    summary = refused.content.decode().split('govuk-error-summary__list">')[1]
+    summary = summary.split("</ul>")[0]
+    assert '<a href="#id_changes">Say what was corrected since it was last published</a>' in summary
     published = admin.post(f"/manage/{lambeth.slug}/review/", {"changes": "The 2.2 rating."})
     assert published.status_code == 302
     assert LogEntry.objects.filter(object_id=str(lambeth.pk)).count() == 2
